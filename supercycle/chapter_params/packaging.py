@@ -1,0 +1,4 @@
+"""Parameters of the chapter 'packaging' (see supercycle/params.py for the rules)."""
+from supercycle.params import Param
+
+PARAMS: tuple[Param, ...] = ()

@@ -1,0 +1,284 @@
+"""Validated access to `data/`: the sources, the claims extracted from them, and reference figures.
+
+One loader for every file. Loading checks each file against its schema (columns, types, units,
+vocabularies, ranges, ids) and fails with `DataError` naming the file, the row and the column.
+Chapters read figures through `claim(id)` (or `claims().get(id)`), never by typing them.
+
+Range rule (documented in data/README.md): `value` is the figure as stated for a single figure;
+for a range, `low` and `high` hold the ends and `value` is their midpoint; for a one-sided bound
+("超過", "more than") `low` (or `high`, for "less than") holds the bound and `value` equals it.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from . import ROOT
+
+DATA_DIR = ROOT / "data"
+
+# Canonical units. Chinese multipliers are converted before a figure is stored:
+# 萬 = 1e4, 億 = 1e8, 兆 = 1e12 (so 19兆韓元 = 19 krw_trn, 490萬片 = 4.9 wafers_m_per_year).
+UNITS: dict[str, str] = {
+    "pct": "per cent",
+    "pp": "percentage points",
+    "x": "multiple (times)",
+    "usd": "US dollars",
+    "usd_m": "millions of US dollars",
+    "usd_bn": "billions of US dollars",
+    "krw": "Korean won",
+    "krw_per_share": "Korean won per share",
+    "krw_trn": "trillions of Korean won (兆韓元)",
+    "twd_bn": "billions of New Taiwan dollars",
+    "cny_bn": "billions of Chinese yuan",
+    "wafers_k_per_month": "thousands of 12-inch (300 mm) wafers (or equivalents) per month",
+    "wafers_m_per_year": "millions of wafers per year",
+    "wafers_m_per_quarter": "millions of wafers per quarter",
+    "wafers_k_per_year": "thousands of wafers per year",
+    "units_m_per_year": "millions of units (packages, chips) per year",
+    "tb": "terabytes",
+    "tb_per_s": "terabytes per second",
+    "gb": "gigabytes",
+    "units": "units (servers, systems)",
+    "shares_m": "millions of shares",
+    "count": "a count (plants, layers, lines, people)",
+    "layers": "stacked dies or layers",
+    "nm": "nanometres",
+    "mm": "millimetres",
+    "acres": "acres",
+    "mu": "mu (畝, about 666.7 square metres)",
+    "sqm": "square metres",
+    "years": "years (a duration)",
+    "months": "months (a duration)",
+    "year": "a calendar year (a date)",
+    "date": "a date or period given as text in `period` (value empty)",
+    "k": "thousands (context in metric)",
+}
+TOPICS = ("supercycle", "hbm", "hbf", "packaging", "streamdq", "markets")
+KINDS = ("actual", "forecast", "estimate", "target", "plan", "claim")
+PRECISIONS = ("day", "month", "year")
+
+CLAIM_COLUMNS = ["id", "source_id", "topic", "entity", "metric", "period", "value", "low", "high",
+                 "unit", "kind", "attributed_to", "quote", "note"]
+SOURCE_COLUMNS = ["id", "order", "title_original", "title_en", "outlet", "published",
+                  "published_precision", "language", "note"]
+
+
+class DataError(ValueError):
+    """A data file that does not match its schema. The message names file, row and column."""
+
+
+def _fail(file: str, row: int | None, column: str | None, why: str):
+    where = file
+    if row is not None:
+        where += f", row {row}"  # 1-based data row (the header is row 0)
+    if column is not None:
+        where += f", column '{column}'"
+    raise DataError(f"{where}: {why}")
+
+
+def _read_csv(path: Path, required: list[str]) -> pd.DataFrame:
+    name = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+    if not path.exists():
+        _fail(name, None, None, "file not found")
+    # Read everything as text first, so a bad number is reported instead of becoming NaN.
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        _fail(name, None, missing[0], f"missing column (required: {', '.join(required)})")
+    return df
+
+
+def _number(name: str, row: int, col: str, text: str) -> float:
+    if text.strip() == "":
+        return math.nan
+    try:
+        x = float(text)
+    except ValueError:
+        _fail(name, row, col, f"'{text}' is not a number")
+    if not math.isfinite(x):
+        _fail(name, row, col, f"'{text}' is not finite")
+    return x
+
+
+def validate_sources(df: pd.DataFrame, name: str = "data/sources.csv") -> pd.DataFrame:
+    seen = set()
+    for i, r in enumerate(df.to_dict("records"), start=1):
+        for col in ("id", "title_original", "title_en", "outlet", "published", "language"):
+            if not str(r[col]).strip():
+                _fail(name, i, col, "empty")
+        if r["id"] in seen:
+            _fail(name, i, "id", f"duplicate id '{r['id']}'")
+        seen.add(r["id"])
+        if r["published_precision"] not in PRECISIONS:
+            _fail(name, i, "published_precision", f"'{r['published_precision']}' not one of {PRECISIONS}")
+    out = df.copy()
+    out["order"] = [int(_number(name, i, "order", t)) for i, t in enumerate(df["order"], start=1)]
+    return out
+
+
+def validate_claims(df: pd.DataFrame, source_ids: set[str], name: str = "data/claims.csv") -> pd.DataFrame:
+    seen: set[str] = set()
+    values, lows, highs = [], [], []
+    for i, r in enumerate(df.to_dict("records"), start=1):
+        cid = r["id"].strip()
+        if not cid:
+            _fail(name, i, "id", "empty")
+        if not all(part and part.replace("_", "").replace("-", "").isalnum() and part == part.lower()
+                   for part in cid.split(".")):
+            _fail(name, i, "id", f"'{cid}' is not a dotted lower-case slug")
+        if cid in seen:
+            _fail(name, i, "id", f"duplicate id '{cid}'")
+        seen.add(cid)
+        if r["source_id"] not in source_ids:
+            _fail(name, i, "source_id", f"unknown source '{r['source_id']}'")
+        if r["topic"] not in TOPICS:
+            _fail(name, i, "topic", f"'{r['topic']}' not one of {TOPICS}")
+        if r["unit"] not in UNITS:
+            _fail(name, i, "unit", f"unknown unit '{r['unit']}'")
+        if r["kind"] not in KINDS:
+            _fail(name, i, "kind", f"'{r['kind']}' not one of {KINDS}")
+        for col in ("entity", "metric", "attributed_to", "quote"):
+            if not r[col].strip():
+                _fail(name, i, col, "empty")
+        v = _number(name, i, "value", r["value"])
+        lo = _number(name, i, "low", r["low"])
+        hi = _number(name, i, "high", r["high"])
+        if math.isnan(v) and r["unit"] != "date":
+            _fail(name, i, "value", "empty (only unit 'date' may leave value empty)")
+        if not math.isnan(lo) and not math.isnan(hi):
+            if lo > hi:
+                _fail(name, i, "low", f"low {lo:g} is above high {hi:g}")
+            if not math.isclose(v, (lo + hi) / 2, rel_tol=1e-9, abs_tol=1e-12):
+                _fail(name, i, "value", f"value {v:g} is not the midpoint of [{lo:g}, {hi:g}]")
+        elif not math.isnan(lo) and not math.isclose(v, lo, rel_tol=1e-12):
+            _fail(name, i, "value", f"a lower bound: value {v:g} must equal low {lo:g}")
+        elif not math.isnan(hi) and not math.isclose(v, hi, rel_tol=1e-12):
+            _fail(name, i, "value", f"an upper bound: value {v:g} must equal high {hi:g}")
+        values.append(v); lows.append(lo); highs.append(hi)
+    out = df.copy()
+    out["id"] = out["id"].str.strip()
+    out["value"], out["low"], out["high"] = values, lows, highs
+    return out
+
+
+@lru_cache(maxsize=None)
+def sources() -> pd.DataFrame:
+    df = _read_csv(DATA_DIR / "sources.csv", SOURCE_COLUMNS)
+    return validate_sources(df).sort_values("order").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One figure from the articles, with where it came from."""
+    id: str
+    source_id: str
+    topic: str
+    entity: str
+    metric: str
+    period: str
+    value: float
+    low: float
+    high: float
+    unit: str
+    kind: str
+    attributed_to: str
+    quote: str
+    note: str
+    outlet: str
+    source_title: str
+    published: str
+
+    @property
+    def is_range(self) -> bool:
+        return not math.isnan(self.low) and not math.isnan(self.high)
+
+    @property
+    def range(self) -> tuple[float, float]:
+        """(low, high); a single figure gives (value, value); a one-sided bound keeps NaN on the open side."""
+        if math.isnan(self.low) and math.isnan(self.high):
+            return (self.value, self.value)
+        return (self.low, self.high)
+
+    @property
+    def citation(self) -> str:
+        """A short citation for captions: who said it, where, and when."""
+        who = self.attributed_to
+        return f"{who}, via {self.outlet} ({self.published}): “{self.source_title}”"
+
+    def text(self, fmt: str = "{:,.4g}") -> str:
+        """The figure as prose: a range stays a range ("55–60 pct")."""
+        if self.is_range:
+            return f"{fmt.format(self.low)}–{fmt.format(self.high)}"
+        if not math.isnan(self.low):
+            return f"over {fmt.format(self.low)}"
+        if not math.isnan(self.high):
+            return f"under {fmt.format(self.high)}"
+        return fmt.format(self.value)
+
+
+class Claims:
+    """All claims, indexed by id. `get` raises KeyError for a missing id: never NaN."""
+
+    def __init__(self, frame: pd.DataFrame, srcs: pd.DataFrame):
+        self.frame = frame
+        self._sources = srcs.set_index("id")
+        self._by_id = {r["id"]: r for r in frame.to_dict("records")}
+
+    def __contains__(self, cid: str) -> bool:
+        return cid in self._by_id
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def get(self, cid: str) -> Claim:
+        try:
+            r = self._by_id[cid]
+        except KeyError:
+            close = [k for k in self._by_id if k.split(".")[0] == cid.split(".")[0]][:8]
+            raise KeyError(f"no claim with id '{cid}' in data/claims.csv"
+                           + (f"; ids starting alike: {', '.join(close)}" if close else "")) from None
+        s = self._sources.loc[r["source_id"]]
+        return Claim(**{c: r[c] for c in CLAIM_COLUMNS}, outlet=s["outlet"],
+                     source_title=s["title_original"], published=s["published"])
+
+    def where(self, **equals) -> pd.DataFrame:
+        """Rows whose columns equal the given values, e.g. where(topic="hbm", kind="forecast")."""
+        mask = pd.Series(True, index=self.frame.index)
+        for col, val in equals.items():
+            mask &= self.frame[col] == val
+        return self.frame[mask]
+
+    def prefix(self, stem: str) -> pd.DataFrame:
+        """Rows whose id starts with `stem.` (or equals it)."""
+        return self.frame[(self.frame["id"] == stem) | self.frame["id"].str.startswith(stem + ".")]
+
+
+@lru_cache(maxsize=None)
+def claims() -> Claims:
+    srcs = sources()
+    df = _read_csv(DATA_DIR / "claims.csv", CLAIM_COLUMNS)
+    return Claims(validate_claims(df, set(srcs["id"])), srcs)
+
+
+def claim(cid: str) -> Claim:
+    """Shorthand: `claim("dram.wafers.samsung.2026").value`."""
+    return claims().get(cid)
+
+
+@lru_cache(maxsize=None)
+def reference(name: str) -> pd.DataFrame:
+    """A reference table from data/reference/<name>.csv (copied from ../shared/reference with
+    its source columns). Numeric columns are parsed; a 'value' given as a range ("55-60") is
+    split into value_low/value_high."""
+    path = DATA_DIR / "reference" / f"{name}.csv"
+    df = _read_csv(path, ["source", "source_kind"])
+    rel = path.relative_to(ROOT).as_posix()
+    for i, kind in enumerate(df["source_kind"], start=1):
+        if kind not in ("primary", "secondary"):
+            _fail(rel, i, "source_kind", f"'{kind}' is not primary or secondary")
+    return df

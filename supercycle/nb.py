@@ -1,0 +1,82 @@
+"""Helpers that chapter notebooks call: parameter validation and display, glue, tables.
+
+A chapter's first code cell after its `parameters` cell is:
+
+    from supercycle import nb
+    P = nb.use_params("memory_supercycle", globals())
+
+which validates every declared parameter as the notebook received it (papermill injects values
+without checking types), raises `ParamError` with a one-line message on a bad value, and shows
+the values the chapter ran with as a compact table (the raw parameter cells are hidden).
+"""
+from __future__ import annotations
+
+import html
+from types import SimpleNamespace
+from typing import Any
+
+import pandas as pd
+
+from .params import ParamError, params_of, validate_value
+
+
+class ParamTable:
+    def __init__(self, rows: list[dict[str, Any]]):
+        self.rows = rows
+
+    def _repr_html_(self) -> str:
+        head = "<tr><th>Parameter</th><th>Value</th><th>Unit</th><th>Meaning</th></tr>"
+        body = "".join(
+            f"<tr><td><code>{html.escape(r['name'])}</code></td>"
+            f"<td>{html.escape(_fmt(r['value']))}{' <em>(changed; default ' + html.escape(_fmt(r['default'])) + ')</em>' if r['changed'] else ''}</td>"
+            f"<td>{html.escape(r['unit'])}</td><td>{html.escape(r['meaning'])}</td></tr>"
+            for r in self.rows)
+        return (f'<details class="sc-params" open><summary>Parameters this chapter ran with</summary>'
+                f'<table class="sc-params-table">{head}{body}</table></details>')
+
+    def __repr__(self) -> str:
+        return "\n".join(f"{r['name']} = {_fmt(r['value'])} {r['unit']}" for r in self.rows)
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:,.6g}"
+    return str(v)
+
+
+def use_params(chapter_key: str, namespace: dict[str, Any], show: bool = True) -> SimpleNamespace:
+    """Validate the chapter's declared parameters found in `namespace`; display them as a table."""
+    declared = params_of(chapter_key)
+    values, rows = {}, []
+    for name, p in declared.items():
+        if name not in namespace:
+            raise ParamError(f"{chapter_key}.{name}: declared but missing from the notebook's parameters cell")
+        values[name] = validate_value(chapter_key, name, namespace[name])
+        rows.append({"name": name, "value": values[name], "default": p.default,
+                     "changed": values[name] != p.default, "unit": p.unit, "meaning": p.meaning})
+    if show:
+        from IPython.display import display
+        display(ParamTable(rows))
+    return SimpleNamespace(**values)
+
+
+def glue(name: str, value: Any, fmt: str | None = None) -> Any:
+    """Glue a computed value for the prose ({glue:text}`name`), without displaying it here.
+
+    With `fmt` (e.g. "{:.0f}"), the formatted string is glued, so the page shows exactly that.
+    """
+    from myst_nb import glue as _glue
+    _glue(name, fmt.format(value) if fmt else value, display=False)
+    return value
+
+
+def table(df: pd.DataFrame, caption: str | None = None, floatfmt: str = "{:,.4g}"):
+    """A tidy HTML table for prose-like display (numbers formatted, index hidden)."""
+    import hashlib
+    # A fixed uuid (from the content) keeps the HTML byte-identical between runs.
+    uuid = "t" + hashlib.sha256(df.to_csv().encode()).hexdigest()[:10]
+    styler = df.style.set_uuid(uuid).hide(axis="index").format(
+        {c: floatfmt for c in df.columns if pd.api.types.is_float_dtype(df[c])}, na_rep="–")
+    if caption:
+        styler = styler.set_caption(caption)
+    return styler
