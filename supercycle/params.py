@@ -242,7 +242,7 @@ def slug(scenario: str, overrides) -> str:
     parts = [scenario]
     for ck, name, val in sorted(overrides, key=lambda o: (o[0], o[1])):
         text = f"{val:g}" if isinstance(val, float) else str(val).lower()
-        parts.append(re.sub(r"[^A-Za-z0-9.\-]+", "-", f"{ck}.{name}-{text}"))
+        parts.append(re.sub(r"[^A-Za-z0-9._\-]+", "-", f"{ck}.{name}-{text}"))
     out = "__".join(parts)
     if len(out) > 120:  # keep folder names short but unique
         import hashlib

@@ -1,0 +1,32 @@
+# Two commands on a fresh machine with Python 3.11 and make:
+#   make book   set up .venv, execute every chapter, build the site into _build/html
+#   make test   set up .venv, then run the whole test suite (what CI runs)
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-16)
+JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
+export PYTHONHASHSEED := 0
+
+.PHONY: book test venv browser clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found (set PYTHON=/path/to/python3.11)"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@rm -f $(VENV)/.installed-* && touch $@
+
+book: $(STAMP)
+	$(PY) -m supercycle build --jobs $(JOBS)
+
+browser:
+	@bash tools/ensure_browser.sh
+
+test: $(STAMP) browser
+	$(PY) -m pytest -p no:cacheprovider --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
+		tests chapters
+
+clean:
+	rm -rf _build

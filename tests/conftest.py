@@ -1,0 +1,58 @@
+"""Shared fixtures: a disposable copy of the project for tests that run the build CLI."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def project_files() -> list[str]:
+    """Tracked files plus untracked, non-ignored ones (so a test sees the work in progress too)."""
+    out = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+                         cwd=ROOT, capture_output=True, check=True).stdout.decode()
+    return [f for f in out.split("\0") if f and (ROOT / f).is_file()]
+
+
+def copy_project(dest_parent: Path) -> Path:
+    """Copy the project to dest_parent/project, with ../shared reachable as in a real checkout."""
+    dest = dest_parent / "project"
+    for rel in project_files():
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / rel, target)
+    shared = ROOT.parent / "shared"
+    if shared.exists():
+        (dest_parent / "shared").symlink_to(shared)
+    return dest
+
+
+def cli(project: Path, *args: str, timeout: float = 900, **kw) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    env.pop("PYTHONPATH", None)
+    return subprocess.run([sys.executable, "-m", "supercycle", *args], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=timeout, **kw)
+
+
+def fake_site(project: Path) -> Path:
+    """A 'previous site' whose bytes a failed or interrupted build must leave alone."""
+    html = project / "_build" / "html"
+    html.mkdir(parents=True, exist_ok=True)
+    (html / "index.html").write_text("<html>previous site</html>")
+    return html
+
+
+def snapshot(project: Path) -> dict[str, bytes]:
+    """Bytes of the committed notebooks and of the site, to compare after a build."""
+    files = sorted((project / "chapters").glob("*.ipynb")) + sorted((project / "_build" / "html").rglob("*"))
+    return {str(p.relative_to(project)): p.read_bytes() for p in files if p.is_file()}
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    return copy_project(tmp_path)
