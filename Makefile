@@ -16,6 +16,8 @@ $(STAMP): requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found (set PYTHON=/path/to/python3.11)"; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@# Make the package importable from any folder (papermill and nbval run in chapters/).
+	$(PY) -c 'import sysconfig, pathlib; pathlib.Path(sysconfig.get_paths()["purelib"], "supercycle-project.pth").write_text("$(CURDIR)\n")'
 	@rm -f $(VENV)/.installed-* && touch $@
 
 book: $(STAMP)
@@ -25,7 +27,7 @@ browser:
 	@bash tools/ensure_browser.sh
 
 test: $(STAMP) browser
-	$(PY) -m pytest -p no:cacheprovider --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
+	$(PY) -m pytest -p no:cacheprovider --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		tests chapters
 
 clean:

@@ -109,6 +109,9 @@ class Figure:
     def _repr_html_(self) -> str:
         return self.html
 
+    def __repr__(self) -> str:  # the text/plain output: no memory address, so runs are identical
+        return f"<figure {self.name}>"
+
 
 def show(chart: alt.TopLevelMixin, *, data: pd.DataFrame, source: str, name: str) -> Figure:
     """Display a labelled chart with its source line and a CSV download of `data`.

@@ -270,11 +270,24 @@ def claim(cid: str) -> Claim:
     return claims().get(cid)
 
 
+def split_range(text) -> tuple[float, float]:
+    """(low, high) of a reference value written as "55-60", "2.7-3.9" or a single "46.7".
+    A missing value gives (nan, nan); anything else raises ValueError."""
+    import re
+    t = str(text).strip()
+    if t in ("", "nan"):
+        return (math.nan, math.nan)
+    m = re.fullmatch(r"(-?[\d.]+)\s*[-–]\s*([\d.]+)", t)
+    if m:
+        return (float(m.group(1)), float(m.group(2)))
+    x = float(t)
+    return (x, x)
+
+
 @lru_cache(maxsize=None)
 def reference(name: str) -> pd.DataFrame:
     """A reference table from data/reference/<name>.csv (copied from ../shared/reference with
-    its source columns). Numeric columns are parsed; a 'value' given as a range ("55-60") is
-    split into value_low/value_high."""
+    its source columns), validated. Values stay as written; use `split_range` for "55-60"."""
     path = DATA_DIR / "reference" / f"{name}.csv"
     df = _read_csv(path, ["source", "source_kind"])
     rel = path.relative_to(ROOT).as_posix()

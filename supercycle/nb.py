@@ -70,7 +70,20 @@ def glue(name: str, value: Any, fmt: str | None = None) -> Any:
     return value
 
 
-def table(df: pd.DataFrame, caption: str | None = None, floatfmt: str = "{:,.4g}"):
+class Table:
+    """An HTML table whose plain-text form is the data itself (no object address)."""
+
+    def __init__(self, html_text: str, text: str):
+        self.html, self.text = html_text, text
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def table(df: pd.DataFrame, caption: str | None = None, floatfmt: str = "{:,.4g}") -> Table:
     """A tidy HTML table for prose-like display (numbers formatted, index hidden)."""
     import hashlib
     # A fixed uuid (from the content) keeps the HTML byte-identical between runs.
@@ -79,4 +92,4 @@ def table(df: pd.DataFrame, caption: str | None = None, floatfmt: str = "{:,.4g}
         {c: floatfmt for c in df.columns if pd.api.types.is_float_dtype(df[c])}, na_rep="–")
     if caption:
         styler = styler.set_caption(caption)
-    return styler
+    return Table(styler.to_html(), df.to_string(index=False))
