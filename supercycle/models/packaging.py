@@ -1,0 +1,500 @@
+"""Models of the chapter 'packaging': growth arithmetic on stated ranges, one exchange-rate table,
+exchange rates implied by two-currency figures, period parsing, the investment ledger and the
+technology map.
+
+Pure functions, no I/O: figures come in as arguments (a `get(claim_id)` callable returning an
+object with the `supercycle.data.Claim` attributes), so every function can be tested by hand.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping
+
+import pandas as pd
+
+# --- growth arithmetic ------------------------------------------------------------------------
+
+
+def multiple(start: float, end: float) -> float:
+    """How many times `start` the `end` value is (end / start)."""
+    if not start > 0 or not end >= 0:
+        raise ValueError(f"multiple needs start > 0 and end >= 0, got {start}, {end}")
+    return end / start
+
+
+def cagr(start: float, end: float, years: float) -> float:
+    """Compound annual growth rate as a fraction: (end/start)**(1/years) - 1."""
+    if not years > 0:
+        raise ValueError(f"cagr needs years > 0, got {years}")
+    if not start > 0 or not end > 0:
+        raise ValueError(f"cagr needs positive start and end, got {start}, {end}")
+    return (end / start) ** (1.0 / years) - 1.0
+
+
+def compound(start: float, rate: float, years: float) -> float:
+    """`start` grown at `rate` (a fraction) a year for `years` years."""
+    return start * (1.0 + rate) ** years
+
+
+# The five ways of pairing a start range with an end range. "pessimistic" takes the highest
+# start and the lowest end (the smallest growth the two ranges allow), "optimistic" the reverse.
+PAIRINGS = ("pessimistic", "low ends", "midpoints", "high ends", "optimistic")
+
+
+def range_growth(start: tuple[float, float], end: tuple[float, float], years: float) -> pd.DataFrame:
+    """Growth between two stated ranges under each pairing of their ends.
+
+    Returns one row per pairing with the start and end values used, the multiple, the growth
+    (per cent) and the compound annual growth rate (per cent a year).
+    """
+    lo0, hi0 = start
+    lo1, hi1 = end
+    if lo0 > hi0 or lo1 > hi1:
+        raise ValueError("a range must be given as (low, high)")
+    pairs = {
+        "pessimistic": (hi0, lo1),
+        "low ends": (lo0, lo1),
+        "midpoints": ((lo0 + hi0) / 2, (lo1 + hi1) / 2),
+        "high ends": (hi0, hi1),
+        "optimistic": (lo0, hi1),
+    }
+    rows = []
+    for name in PAIRINGS:
+        a, b = pairs[name]
+        m = multiple(a, b)
+        rows.append({"pairing": name, "start": a, "end": b, "multiple": m,
+                     "growth_pct": (m - 1) * 100, "cagr_pct": cagr(a, b, years) * 100})
+    return pd.DataFrame(rows)
+
+
+def meets(value: float, low: float, high: float) -> bool:
+    """Whether `value` satisfies a stated figure: a range [low, high], a lower bound (high NaN),
+    or an upper bound (low NaN). A tiny tolerance absorbs float noise."""
+    eps = 1e-9
+    ok_low = math.isnan(low) or value >= low - eps
+    ok_high = math.isnan(high) or value <= high + eps
+    return ok_low and ok_high
+
+
+def verdict(flags: Iterable[bool]) -> str:
+    """'holds at every pairing', 'holds at k of n pairings' or 'does not hold at any pairing'."""
+    flags = list(flags)
+    k, n = sum(flags), len(flags)
+    if n == 0:
+        raise ValueError("no pairings to judge")
+    if k == n:
+        return "holds at every pairing"
+    if k == 0:
+        return "does not hold at any pairing"
+    return f"holds at {k} of {n} pairings"
+
+
+def check_statement(table: pd.DataFrame, column: str, low: float, high: float) -> tuple[pd.DataFrame, str]:
+    """Mark each pairing of `range_growth` output whose `column` meets the stated [low, high]."""
+    out = table.copy()
+    out["meets"] = [meets(v, low, high) for v in out[column]]
+    return out, verdict(out["meets"])
+
+
+def capacity_path(ranges: Mapping[int, tuple[float, float]], which: str) -> dict[int, float]:
+    """One value per year-end from stated (low, high) ranges: the low end, midpoint or high end."""
+    pick = {"low": lambda lo, hi: lo, "mid": lambda lo, hi: (lo + hi) / 2, "high": lambda lo, hi: hi}
+    if which not in pick:
+        raise ValueError(f"which must be one of {sorted(pick)}, got {which!r}")
+    return {year: pick[which](lo, hi) for year, (lo, hi) in sorted(ranges.items())}
+
+
+def extend_path(path: Mapping[int, float], until: int, growth_pct: float) -> dict[int, float]:
+    """Years after the last in `path` up to `until`, each `growth_pct` per cent above the previous."""
+    last = max(path)
+    value = path[last]
+    out = {}
+    for year in range(last + 1, until + 1):
+        value = value * (1 + growth_pct / 100)
+        out[year] = value
+    return out
+
+
+# --- currency ---------------------------------------------------------------------------------
+
+# Each money unit of the claims vocabulary: (currency, how many billions of that currency one unit is).
+MONEY_UNITS: dict[str, tuple[str, float]] = {
+    "usd": ("USD", 1e-9),
+    "usd_m": ("USD", 1e-3),
+    "usd_bn": ("USD", 1.0),
+    "krw": ("KRW", 1e-9),
+    "krw_trn": ("KRW", 1e3),
+    "twd_bn": ("TWD", 1.0),
+    "cny_bn": ("CNY", 1.0),
+}
+
+
+def money(amount: float, unit: str) -> tuple[str, float]:
+    """(currency, amount in billions of that currency) for an amount in a claims money unit."""
+    try:
+        ccy, scale = MONEY_UNITS[unit]
+    except KeyError:
+        raise ValueError(f"'{unit}' is not a money unit; known: {', '.join(MONEY_UNITS)}") from None
+    return ccy, amount * scale
+
+
+@dataclass(frozen=True)
+class FxTable:
+    """The chapter's one exchange-rate table: units of each currency per US dollar."""
+    per_usd: Mapping[str, float] = field(default_factory=dict)
+
+    def __post_init__(self):
+        rates = dict(self.per_usd)
+        rates.setdefault("USD", 1.0)
+        if rates["USD"] != 1.0:
+            raise ValueError("the table is quoted per US dollar: USD must be 1")
+        for ccy, r in rates.items():
+            if not (isinstance(r, (int, float)) and math.isfinite(r) and r > 0):
+                raise ValueError(f"rate for {ccy} must be a positive number, got {r!r}")
+        object.__setattr__(self, "per_usd", rates)
+
+    @classmethod
+    def from_params(cls, usd_krw: float, usd_twd: float, usd_cny: float) -> "FxTable":
+        return cls({"KRW": usd_krw, "TWD": usd_twd, "CNY": usd_cny})
+
+    def rate(self, ccy: str, per: str = "USD") -> float:
+        """Units of `ccy` per one unit of `per` (a cross rate through the dollar)."""
+        for c in (ccy, per):
+            if c not in self.per_usd:
+                raise KeyError(f"no rate for {c}; the table has {', '.join(self.per_usd)}")
+        return self.per_usd[ccy] / self.per_usd[per]
+
+    def to_usd_bn(self, amount: float, unit: str) -> float:
+        """An amount in any money unit, in billions of US dollars."""
+        ccy, bn = money(amount, unit)
+        return bn / self.rate(ccy)
+
+    def convert(self, amount: float, unit: str, to_unit: str) -> float:
+        """An amount in `unit` expressed in `to_unit` (both money units)."""
+        if to_unit not in MONEY_UNITS:
+            raise ValueError(f"'{to_unit}' is not a money unit; known: {', '.join(MONEY_UNITS)}")
+        to_ccy, to_scale = MONEY_UNITS[to_unit]
+        usd_bn = self.to_usd_bn(amount, unit)
+        return usd_bn * self.rate(to_ccy) / to_scale
+
+
+def implied_rate(amount_a: float, unit_a: str, amount_b: float, unit_b: str) -> tuple[str, str, float]:
+    """The exchange rate two amounts stated as equal imply: (ccy_a, ccy_b, units of a per one b)."""
+    ccy_a, a = money(amount_a, unit_a)
+    ccy_b, b = money(amount_b, unit_b)
+    if ccy_a == ccy_b:
+        raise ValueError("both amounts are in the same currency")
+    if not a > 0 or not b > 0:
+        raise ValueError("amounts must be positive")
+    return ccy_a, ccy_b, a / b
+
+
+# Pairs of claims that state one amount in two currencies: (label, local-currency id, other id).
+TWO_CURRENCY_PAIRS: tuple[tuple[str, str, str], ...] = (
+    ("SK hynix Cheongju packaging plant (this article)", "pkg.invest.skhynix.cheongju.krw", "pkg.invest.skhynix.cheongju.usd"),
+    ("TSMC AP8: Innolux plant purchase, 2023-08 (this article)", "pkg.site.tsmc.ap8.twd", "pkg.site.tsmc.ap8.cny"),
+    ("Amkor Peoria investment (this article)", "pkg.invest.amkor.peoria.cny", "pkg.invest.amkor.peoria.usd"),
+    ("Korean semiconductor exports 2026 (korea_chips)", "exports.korea.semis.2026.krw", "exports.korea.semis.2026"),
+)
+
+
+def implied_rates(pairs: Iterable[tuple[str, str, str]], get: Callable[[str], Any], fx: FxTable,
+                  has: Callable[[str], bool] = lambda cid: True) -> pd.DataFrame:
+    """Each two-currency figure's implied rate beside the table's rate for the same pair.
+
+    Pairs whose claims are missing (`has` is False) are skipped, so the table grows as claims appear.
+    """
+    rows = []
+    for label, id_a, id_b in pairs:
+        if not (has(id_a) and has(id_b)):
+            continue
+        a, b = get(id_a), get(id_b)
+        ccy_a, ccy_b, r = implied_rate(a.value, a.unit, b.value, b.unit)
+        table = fx.rate(ccy_a, ccy_b)
+        rows.append({"figure": label, "period": a.period, "pair": f"{ccy_a} per {ccy_b}",
+                     "implied": r, "table": table, "diff_pct": (r / table - 1) * 100,
+                     "claims": f"{id_a}, {id_b}"})
+    return pd.DataFrame(rows, columns=["figure", "period", "pair", "implied", "table", "diff_pct", "claims"])
+
+
+def rate_disagreements(rates: pd.DataFrame) -> pd.DataFrame:
+    """For each currency pair with two or more implied rates: the lowest, the highest and the
+    spread between them (per cent of the lowest)."""
+    rows = []
+    for pair, g in rates.groupby("pair", sort=True):
+        if len(g) < 2:
+            continue
+        lo, hi = g["implied"].min(), g["implied"].max()
+        rows.append({"pair": pair, "n": len(g), "lowest": lo, "highest": hi,
+                     "spread_pct": (hi / lo - 1) * 100,
+                     "lowest_from": g.loc[g["implied"].idxmin(), "figure"],
+                     "highest_from": g.loc[g["implied"].idxmax(), "figure"]})
+    return pd.DataFrame(rows, columns=["pair", "n", "lowest", "highest", "spread_pct", "lowest_from", "highest_from"])
+
+
+# --- periods ----------------------------------------------------------------------------------
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_HALF = re.compile(r"^(\d{4})H([12])$")
+_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+_WORD = re.compile(r"^(early|mid|end)-(\d{4})$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+def period_bounds(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and last day a period covers: '2026' -> Jan 1 to Dec 31; '2026-04' -> April;
+    '2026H2' -> Jul 1 to Dec 31; '2025Q3'; '2025-08-28'; 'early-2028' -> Jan 1 to Apr 30;
+    'mid-2026' -> Jun 1 to Aug 31; 'end-2027' -> Dec 1 to Dec 31."""
+    p = str(period).strip()
+    if m := _DAY.match(p):
+        d = pd.Timestamp(int(m[1]), int(m[2]), int(m[3]))
+        return d, d
+    if m := _MONTH.match(p):
+        d = pd.Timestamp(int(m[1]), int(m[2]), 1)
+        return d, d + pd.offsets.MonthEnd(0)
+    if m := _HALF.match(p):
+        y, h = int(m[1]), int(m[2])
+        return pd.Timestamp(y, 1 + 6 * (h - 1), 1), pd.Timestamp(y, 6 * h, 30 if h == 1 else 31)
+    if m := _QUARTER.match(p):
+        y, q = int(m[1]), int(m[2])
+        start = pd.Timestamp(y, 3 * q - 2, 1)
+        return start, start + pd.offsets.QuarterEnd(0)
+    if m := _WORD.match(p):
+        y = int(m[2])
+        months = {"early": (1, 4), "mid": (6, 8), "end": (12, 12)}[m[1]]
+        return pd.Timestamp(y, months[0], 1), pd.Timestamp(y, months[1], 1) + pd.offsets.MonthEnd(0)
+    if m := _YEAR.match(p):
+        y = int(m[1])
+        return pd.Timestamp(y, 1, 1), pd.Timestamp(y, 12, 31)
+    raise ValueError(f"cannot read period '{period}'")
+
+
+def claim_period(c: Any) -> str:
+    """The date a date-like claim states: its `period` for unit 'date', its value for unit 'year'."""
+    if c.unit == "year":
+        return str(int(c.value))
+    if c.unit == "date":
+        return c.period
+    raise ValueError(f"claim {c.id} (unit {c.unit}) is not a date")
+
+
+# --- the investment ledger --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Investment:
+    """One packaging investment: descriptive labels and the claim ids of its figures."""
+    company: str
+    site: str
+    technology: str
+    amount: str | None = None          # claim id of the amount in its original currency
+    start: str | None = None           # claim id of the start (groundbreaking, purchase, agreement)
+    completion: str | None = None      # claim id of completion / production start
+    capacity: tuple[str, ...] = ()     # claim ids of capacity figures
+    milestones: tuple[str, ...] = ()   # other dated claims (drawn as points)
+    note: str = ""
+
+
+LEDGER: tuple[Investment, ...] = (
+    Investment("SK hynix", "Cheongju, Korea (PT7)", "HBM advanced packaging and test",
+               "pkg.invest.skhynix.cheongju.krw", "pkg.invest.skhynix.cheongju.start",
+               "pkg.invest.skhynix.cheongju.completion", milestones=("skhynix.pt7.mass_production",),
+               note="JPMorgan (jpm_skhynix) dates mass production to 2028"),
+    Investment("TSMC", "Zhunan AP6, Taiwan", "CoWoS, SoIC (3DFabric, front to back end)",
+               completion="pkg.site.tsmc.ap6.opened", note="opened 2023-06; amount not given"),
+    Investment("TSMC", "Chiayi AP7, Taiwan", "WMCM (P1), SoIC (P2, P3), CoPoS (P4 or P5)",
+               completion="pkg.site.tsmc.ap7.mass_production",
+               capacity=("pkg.site.tsmc.ap7.fabs.initial", "pkg.site.tsmc.ap7.fabs.now"),
+               note="amount not given; 2 planned CoWoS plants grew to 8 buildings"),
+    Investment("TSMC", "Tainan AP8, Taiwan (ex-Innolux plant 4)", "CoWoS; later InFO, 3D IC",
+               "pkg.site.tsmc.ap8.twd", "pkg.site.tsmc.ap8.purchase", "pkg.site.tsmc.ap8.production",
+               capacity=("pkg.site.tsmc.ap8.capacity_vs_ap6",), note="amount is the purchase price of the building"),
+    Investment("TSMC", "VisEra site, Taiwan (CoPoS pilot line)", "CoPoS",
+               start="pkg.tsmc.copos.pilot_line", completion="pkg.tsmc.copos.full",
+               milestones=("pkg.tsmc.copos.trial",), note="trial production targeted for mid-2026"),
+    Investment("TSMC", "Arizona AP1 and AP2, US", "SoIC (AP1), CoPoS (AP2)",
+               "pkg.site.tsmc.arizona.usd", "pkg.site.tsmc.arizona.start", "pkg.site.tsmc.arizona.completion",
+               capacity=("pkg.site.tsmc.arizona.fabs",), note="amount is an industry estimate for both plants"),
+    Investment("ASE", "Kaohsiung K28, Taiwan", "CoWoS-class advanced packaging",
+               start="pkg.site.ase.k28.groundbreaking", completion="pkg.site.ase.k28.completion"),
+    Investment("ASE", "Kaohsiung Nanzih K18, Taiwan", "bumping, flip chip",
+               "pkg.invest.ase.k18.twd", "pkg.site.ase.k18.purchase",
+               note="reinvestment in 2024H2 after buying the building in 2024"),
+    Investment("ASE", "Kaohsiung K18B, Taiwan", "advanced packaging (new plant)", "pkg.invest.ase.k18b.twd",
+               note="no dates given"),
+    Investment("ASE", "Kaohsiung, Taiwan (FOPLP line)", "FOPLP (600×600 mm panels)",
+               "pkg.invest.ase.foplp_kaohsiung.usd", "pkg.ase.foplp.trial", "pkg.ase.foplp.commercial",
+               note="trial production 2025, customer qualification 2026"),
+    Investment("ASE (SPIL)", "Huwei and Taichung, Taiwan", "CoW (CoWoS front end)",
+               completion="pkg.site.ase.huwei.mass_production", note="Huwei mass production 2025"),
+    Investment("ASE", "Penang plants 4 and 5, Malaysia", "automotive and generative-AI packaging",
+               "pkg.invest.ase.penang_p45.usd", completion="pkg.site.ase.penang.p45.opened",
+               capacity=("pkg.site.ase.penang.lease",), note="plus about 20 acres leased for expansion"),
+    Investment("Amkor", "Peoria, Arizona, US", "CoWoS and InFO (for TSMC; Apple first customer)",
+               "pkg.invest.amkor.peoria.usd", "pkg.site.amkor.peoria.announced", "pkg.site.amkor.peoria.production",
+               capacity=("pkg.site.amkor.peoria.area.after", "pkg.site.amkor.peoria.jobs"),
+               milestones=("pkg.site.amkor.peoria.production.original",),
+               note="raised from USD 1.7 bn; production slipped from end-2027 to early 2028"),
+    Investment("Amkor", "Porto, Portugal (GlobalFoundries Dresden line)", "12-inch wafer-level packaging",
+               start="pkg.amkor.gf.agreement", completion="pkg.site.amkor.porto.full",
+               capacity=("pkg.site.amkor.porto.capacity",),
+               milestones=("pkg.site.amkor.porto.commissioning", "pkg.site.amkor.porto.trial")),
+    Investment("Amkor", "Songdo K5, Incheon, Korea", "EMIB (Intel), path to EMIB-T",
+               start="pkg.amkor.emib.agreement", note="amount not given"),
+    Investment("Forehope (甬矽電子)", "Malaysia", "SiP", "pkg.invest.forehope.malaysia.cny",
+               note="an upper bound ('不超過'); no dates given"),
+    Investment("JCET (長電科技)", "Lingang, Shanghai (JSAC)", "automotive-grade packaging and test",
+               start="pkg.site.jcet.jsac.start", completion="pkg.site.jcet.jsac.line_through",
+               capacity=("pkg.site.jcet.jsac.area", "pkg.site.jcet.jsac.cleanroom"), note="amount not given"),
+    Investment("Tongfu (通富微電)", "China: automotive and emerging applications", "automotive packaging",
+               "pkg.invest.tongfu.auto.total", capacity=("pkg.tongfu.auto.capacity",),
+               note="proceeds to be used: CNY 1.055 bn of the placement"),
+    Investment("Tongfu (通富微電)", "China: memory chip packaging", "memory packaging and test",
+               "pkg.invest.tongfu.memory.proceeds", capacity=("pkg.tongfu.memory.capacity",)),
+    Investment("Tongfu (通富微電)", "China: wafer-level packaging", "wafer-level packaging",
+               "pkg.invest.tongfu.wafer_level.proceeds",
+               capacity=("pkg.tongfu.wafer_level.capacity", "pkg.tongfu.wafer_level.auto_capacity")),
+    Investment("Tongfu (通富微電)", "China: HPC and communications", "flip chip, SiP",
+               "pkg.invest.tongfu.hpc.proceeds", capacity=("pkg.tongfu.hpc.capacity",)),
+)
+
+CURRENCY_OF = {u: ccy for u, (ccy, _) in MONEY_UNITS.items()}
+
+_CAPACITY_UNITS = {
+    "wafers_k_per_month": "{:,.4g}k wafers/month",
+    "wafers_k_per_year": "{:,.4g}k wafers/year",
+    "units_m_per_year": "{:,.4g}m units/year",
+    "x": "{:,.4g}× Zhunan AP6",
+    "count": "{:,.4g} (count)",
+    "acres": "{:,.4g} acres",
+    "mu": "{:,.4g} mu",
+    "sqm": "{:,.0f} m² clean room",
+}
+
+
+def amount_text(c: Any) -> str:
+    """'KRW 19 trn', 'over USD 5 bn', 'up to CNY 2.1 bn': an amount in its original currency."""
+    ccy = CURRENCY_OF[c.unit]
+    scale = "trn" if c.unit == "krw_trn" else ("m" if c.unit == "usd_m" else "bn")
+    bound = "over " if not math.isnan(c.low) and math.isnan(c.high) else (
+        "up to " if not math.isnan(c.high) and math.isnan(c.low) else "")
+    return f"{bound}{ccy} {c.value:,.4g} {scale}"
+
+
+def capacity_text(c: Any) -> str:
+    fmt = _CAPACITY_UNITS.get(c.unit, "{:,.4g} " + c.unit)
+    text = fmt.format(c.value)
+    if c.id.endswith("jobs"):
+        text = f"over {c.value:,.0f} jobs"
+    elif c.unit == "count" and "fabs" in c.id:
+        text = f"{c.value:,.0f} plants"
+    return text
+
+
+def build_ledger(items: Iterable[Investment], get: Callable[[str], Any], fx: FxTable,
+                 has: Callable[[str], bool] = lambda cid: True) -> pd.DataFrame:
+    """The ledger table: one row per investment, its amount in USD at the table's rates, and the
+    start and completion periods with the dates they span (start: first day of the start period;
+    completion: last day of the completion period)."""
+    rows = []
+    for inv in items:
+        row = {"company": inv.company, "site": inv.site, "technology": inv.technology,
+               "amount_original": "not given", "currency": "", "amount_bn_local": math.nan,
+               "amount_usd_bn": math.nan, "bound": "", "start_period": "", "completion_period": "",
+               "start": pd.NaT, "completion": pd.NaT, "capacity": "", "note": inv.note, "claims": ""}
+        ids = []
+        if inv.amount:
+            c = get(inv.amount)
+            ccy, bn = money(c.value, c.unit)
+            row.update(amount_original=amount_text(c), currency=ccy, amount_bn_local=bn,
+                       amount_usd_bn=fx.to_usd_bn(c.value, c.unit),
+                       bound="lower" if not math.isnan(c.low) and math.isnan(c.high) else (
+                           "upper" if not math.isnan(c.high) and math.isnan(c.low) else ""))
+            ids.append(inv.amount)
+        if inv.start:
+            p = claim_period(get(inv.start))
+            row.update(start_period=p, start=period_bounds(p)[0])
+            ids.append(inv.start)
+        if inv.completion:
+            p = claim_period(get(inv.completion))
+            row.update(completion_period=p, completion=period_bounds(p)[1])
+            ids.append(inv.completion)
+        caps = [cid for cid in inv.capacity if has(cid)]
+        row["capacity"] = "; ".join(capacity_text(get(cid)) for cid in caps)
+        ids += caps
+        row["claims"] = ", ".join(ids)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def ledger_milestones(items: Iterable[Investment], get: Callable[[str], Any],
+                      has: Callable[[str], bool] = lambda cid: True) -> pd.DataFrame:
+    """Every dated claim of the ledger as a point: investment, event, period, first and last day."""
+    rows = []
+    for inv in items:
+        for role, cid in [("start", inv.start), ("completion", inv.completion)] + [("milestone", m) for m in inv.milestones]:
+            if not cid or not has(cid):
+                continue
+            c = get(cid)
+            p = claim_period(c)
+            lo, hi = period_bounds(p)
+            rows.append({"investment": f"{inv.company}: {inv.site}", "role": role, "event": c.metric,
+                         "period": p, "first_day": lo, "last_day": hi, "claim": cid})
+    return pd.DataFrame(rows)
+
+
+# --- the technology map -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Technology:
+    name: str
+    family: str
+    what: str                        # what it is, as the article describes it (paraphrased)
+    who: str                         # who runs it, per the articles
+    ramp: tuple[str, ...] = ()       # claim ids that date its ramp
+
+
+TECH_MAP: tuple[Technology, ...] = (
+    Technology("CoWoS-S", "2.5D (TSMC CoWoS)", "CoWoS with a silicon interposer; for small and mid-sized packages",
+               "TSMC (AP6 Zhunan, AP8 Tainan); ASE/SPIL take the back end (oS) and CoW front end overflow"),
+    Technology("CoWoS-R", "2.5D (TSMC CoWoS)", "CoWoS with a redistribution-layer (RDL) interposer; more design flexibility",
+               "TSMC"),
+    Technology("CoWoS-L", "2.5D (TSMC CoWoS)", "TSMC's CoWoS for very large AI chips", "TSMC"),
+    Technology("SoIC", "3D (TSMC)", "System on Integrated Chips: 3D stacking built on CoWoS and wafer-on-wafer; thousands of interconnects per mm², faster, lower power",
+               "TSMC (AP7 P2/P3; Arizona AP1)", ramp=("pkg.site.tsmc.ap7.mass_production", "pkg.site.tsmc.arizona.completion")),
+    Technology("CoPoS", "panel-level 2.5D (TSMC)", "Chip-on-Polymer-on-Substrate: CoWoS moved onto panels, combining CoWoS and FOPLP",
+               "TSMC (VisEra pilot line; AP7 P4 or P5; Arizona AP2)",
+               ramp=("pkg.tsmc.copos.pilot_line", "pkg.tsmc.copos.trial", "pkg.tsmc.copos.full")),
+    Technology("InFO", "fan-out (TSMC)", "TSMC's integrated fan-out packaging", "TSMC (may move into AP8); Amkor Peoria to support it",
+               ramp=("pkg.site.amkor.peoria.production",)),
+    Technology("WMCM", "wafer-level multi-chip module (TSMC)", "wafer-level multi-chip module", "TSMC (AP7 P1, dedicated to Apple)",
+               ramp=("pkg.site.tsmc.ap7.mass_production",)),
+    Technology("FOCoS", "2.5D (ASE)", "Fan-Out Chip on Substrate: shorter electrical paths, higher bandwidth density; positioned as a cheaper, available alternative to CoWoS",
+               "ASE", ramp=("pkg.ase.focos.mass_production",)),
+    Technology("FOPLP", "panel-level fan-out", "fan-out panel-level packaging; ASE's panels grew from 300×300 mm to 600×600 mm",
+               "ASE (Kaohsiung line); other OSATs", ramp=("pkg.ase.foplp.trial", "pkg.ase.foplp.commercial")),
+    Technology("EMIB", "2.5D bridge (Intel)", "embedded silicon bridge instead of a large interposer; higher yield and lower cost than CoWoS, suits cloud ASICs",
+               "Intel; Amkor (Songdo K5) as Intel's first outsourced AI packaging line", ramp=("pkg.amkor.emib.agreement",)),
+    Technology("EMIB-T", "2.5D bridge (Intel)", "EMIB with through-silicon vias (TSV): faster, supports HBM4/4e",
+               "Intel, with Amkor preparing volume production"),
+    Technology("SiP", "system in package", "system-level packaging", "Forehope (Malaysia base); Tongfu (HPC and communications project)"),
+)
+
+
+def tech_table(techs: Iterable[Technology], get: Callable[[str], Any],
+               has: Callable[[str], bool] = lambda cid: True) -> pd.DataFrame:
+    """The technology map as a table; 'ramp' lists each dated claim as 'metric: period'."""
+    rows = []
+    for t in techs:
+        events = []
+        for cid in t.ramp:
+            if not has(cid):
+                continue
+            c = get(cid)
+            events.append(f"{c.metric}: {claim_period(c)}")
+        rows.append({"technology": t.name, "family": t.family, "what it is": t.what,
+                     "who runs it": t.who, "ramp (as the articles date it)": "; ".join(events) or "no date given",
+                     "claims": ", ".join(t.ramp)})
+    return pd.DataFrame(rows)

@@ -1,0 +1,254 @@
+"""Unit tests for supercycle.models.packaging, with cases checkable by hand."""
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from supercycle import data
+from supercycle.chapter_params.packaging import PARAMS
+from supercycle.models import packaging as m
+
+NAN = math.nan
+
+
+def claim(cid="x", value=NAN, unit="usd_bn", low=NAN, high=NAN, period="", metric="m"):
+    return SimpleNamespace(id=cid, value=value, unit=unit, low=low, high=high, period=period, metric=metric)
+
+
+# --- compound growth ------------------------------------------------------------------------
+
+def test_cagr_by_hand():
+    # 100 -> 121 over 2 years: 1.1 * 1.1 = 1.21, so 10% a year
+    assert m.cagr(100, 121, 2) == pytest.approx(0.10)
+    # doubling in one year is 100%
+    assert m.cagr(50, 100, 1) == pytest.approx(1.0)
+    # 8x in 3 years: 8 ** (1/3) = 2, so 100% a year
+    assert m.cagr(1, 8, 3) == pytest.approx(1.0)
+    # a fall: 100 -> 81 over 2 years: 0.9 * 0.9 = 0.81, so -10% a year
+    assert m.cagr(100, 81, 2) == pytest.approx(-0.10)
+
+
+def test_cagr_refuses_nonsense():
+    with pytest.raises(ValueError):
+        m.cagr(0, 10, 2)
+    with pytest.raises(ValueError):
+        m.cagr(10, 20, 0)
+
+
+def test_compound_inverts_cagr():
+    # 100 at 10% for 2 years = 121
+    assert m.compound(100, 0.10, 2) == pytest.approx(121)
+    assert m.compound(17.5, m.cagr(17.5, 122.5, 3), 3) == pytest.approx(122.5)
+
+
+def test_range_growth_pairs_the_ends():
+    # start 15-20, end 115-130, 3 years (TSMC CoWoS end-2023 -> end-2026 shape)
+    t = m.range_growth((15, 20), (115, 130), 3).set_index("pairing")
+    assert t.loc["pessimistic", "multiple"] == pytest.approx(115 / 20)   # 5.75
+    assert t.loc["optimistic", "multiple"] == pytest.approx(130 / 15)    # 8.667
+    assert t.loc["low ends", "multiple"] == pytest.approx(115 / 15)      # 7.667
+    assert t.loc["high ends", "multiple"] == pytest.approx(130 / 20)     # 6.5
+    assert t.loc["midpoints", "multiple"] == pytest.approx(7.0)          # 122.5 / 17.5
+    assert t.loc["midpoints", "growth_pct"] == pytest.approx(600.0)
+    # 8x in 3 years is exactly 100% a year, so 8.667x must be a little more
+    assert t.loc["optimistic", "cagr_pct"] > 100
+
+
+def test_range_growth_one_year_growth_pct():
+    # 10-20 -> 30-40 over 1 year: pessimistic 30/20 = 1.5 -> +50%; optimistic 40/10 = 4 -> +300%
+    t = m.range_growth((10, 20), (30, 40), 1).set_index("pairing")
+    assert t.loc["pessimistic", "growth_pct"] == pytest.approx(50)
+    assert t.loc["optimistic", "growth_pct"] == pytest.approx(300)
+    assert t.loc["optimistic", "cagr_pct"] == pytest.approx(300)  # one year: CAGR = growth
+
+
+def test_meets_ranges_and_bounds():
+    assert m.meets(7, 6, 8) and not m.meets(8.5, 6, 8)
+    assert m.meets(61, 60, NAN) and not m.meets(59, 60, NAN)      # "超過60%"
+    assert m.meets(2.0, NAN, 2.1) and not m.meets(2.2, NAN, 2.1)  # "不超過"
+
+
+def test_check_statement_verdicts():
+    t = m.range_growth((15, 20), (45, 50), 1)
+    # growth: 45/20 -> +125%, 45/15 -> +200%, 47.5/17.5 -> +171%, 50/20 -> +150%, 50/15 -> +233%
+    marked, v = m.check_statement(t, "growth_pct", 150, NAN)
+    assert list(marked["meets"]) == [False, True, True, True, True]
+    assert v == "holds at 4 of 5 pairings"
+    _, v = m.check_statement(t, "growth_pct", 100, NAN)
+    assert v == "holds at every pairing"
+    _, v = m.check_statement(t, "growth_pct", 300, NAN)
+    assert v == "does not hold at any pairing"
+
+
+def test_capacity_path_and_extension():
+    ranges = {2023: (15, 20), 2024: (45, 50)}
+    assert m.capacity_path(ranges, "low") == {2023: 15, 2024: 45}
+    assert m.capacity_path(ranges, "mid") == {2023: 17.5, 2024: 47.5}
+    assert m.capacity_path(ranges, "high") == {2023: 20, 2024: 50}
+    with pytest.raises(ValueError):
+        m.capacity_path(ranges, "median")
+    # 100 growing 10% a year: 110 then 121
+    ext = m.extend_path({2026: 100.0}, 2028, 10)
+    assert ext[2027] == pytest.approx(110) and ext[2028] == pytest.approx(121)
+    assert m.extend_path({2026: 100.0}, 2026, 10) == {}
+
+
+# --- currency -------------------------------------------------------------------------------
+
+FX = m.FxTable.from_params(usd_krw=1500, usd_twd=30, usd_cny=7.5)
+
+
+def test_conversion_to_usd_by_hand():
+    # 15 trillion won at 1,500 won a dollar = 15,000 bn / 1,500 = 10 bn USD
+    assert FX.to_usd_bn(15, "krw_trn") == pytest.approx(10)
+    # 60 bn TWD at 30 = 2 bn USD; 7.5 bn CNY at 7.5 = 1 bn USD; 500 m USD = 0.5 bn USD
+    assert FX.to_usd_bn(60, "twd_bn") == pytest.approx(2)
+    assert FX.to_usd_bn(7.5, "cny_bn") == pytest.approx(1)
+    assert FX.to_usd_bn(500, "usd_m") == pytest.approx(0.5)
+    assert FX.to_usd_bn(3, "usd_bn") == 3
+
+
+def test_cross_rates_and_convert():
+    # TWD per CNY through the dollar: 30 / 7.5 = 4
+    assert FX.rate("TWD", "CNY") == pytest.approx(4)
+    assert FX.rate("USD", "KRW") == pytest.approx(1 / 1500)
+    # 8 bn CNY -> TWD: 8 * 4 = 32 bn TWD
+    assert FX.convert(8, "cny_bn", "twd_bn") == pytest.approx(32)
+    # 3 bn USD -> won: 4,500 bn = 4.5 trillion
+    assert FX.convert(3, "usd_bn", "krw_trn") == pytest.approx(4.5)
+    with pytest.raises(ValueError):
+        FX.convert(1, "usd_bn", "pct")
+
+
+def test_table_refuses_bad_rates():
+    with pytest.raises(ValueError):
+        m.FxTable({"KRW": 0})
+    with pytest.raises(ValueError):
+        m.FxTable({"USD": 2})
+    with pytest.raises(KeyError):
+        m.FxTable({"KRW": 1400}).rate("JPY")
+    with pytest.raises(ValueError):
+        m.money(1, "pct")
+
+
+def test_implied_rate_by_hand():
+    # 19 trillion won stated as 12.9 bn USD: 19,000 / 12.9 = 1,472.87 won a dollar
+    ccy_a, ccy_b, r = m.implied_rate(19, "krw_trn", 12.9, "usd_bn")
+    assert (ccy_a, ccy_b) == ("KRW", "USD") and r == pytest.approx(19000 / 12.9)
+    assert r == pytest.approx(1472.868, abs=0.001)
+    # 17.14 bn TWD stated as 3.7 bn CNY: 4.632 TWD per CNY
+    assert m.implied_rate(17.14, "twd_bn", 3.7, "cny_bn")[2] == pytest.approx(4.6324, abs=1e-4)
+    with pytest.raises(ValueError):
+        m.implied_rate(1, "usd_bn", 2, "usd_m")
+
+
+def test_implied_rates_table_and_disagreement():
+    fake = {
+        "a1": claim("a1", 15, "krw_trn", period="2026"), "b1": claim("b1", 10, "usd_bn"),   # 1,500
+        "a2": claim("a2", 12, "krw_trn", period="2025"), "b2": claim("b2", 10, "usd_bn"),   # 1,200
+        "a3": claim("a3", 40, "twd_bn"), "b3": claim("b3", 10, "cny_bn"),                   # 4.0
+    }
+    pairs = [("one", "a1", "b1"), ("two", "a2", "b2"), ("three", "a3", "b3"), ("absent", "zz", "b1")]
+    t = m.implied_rates(pairs, fake.__getitem__, FX, has=fake.__contains__)
+    assert list(t["figure"]) == ["one", "two", "three"]          # the absent pair is skipped
+    assert t["implied"].tolist() == pytest.approx([1500, 1200, 4.0])
+    # 1,200 against the table's 1,500 is 20% lower
+    assert t.loc[1, "diff_pct"] == pytest.approx(-20)
+    d = m.rate_disagreements(t)
+    assert list(d["pair"]) == ["KRW per USD"]                     # TWD/CNY has a single figure
+    # spread: 1,500 / 1,200 - 1 = 25%
+    assert d.loc[0, "spread_pct"] == pytest.approx(25)
+    assert d.loc[0, "lowest_from"] == "two" and d.loc[0, "highest_from"] == "one"
+
+
+# --- periods --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("period,first,last", [
+    ("2026", "2026-01-01", "2026-12-31"),
+    ("2026-04", "2026-04-01", "2026-04-30"),
+    ("2024-02", "2024-02-01", "2024-02-29"),       # a leap year
+    ("2025-08-28", "2025-08-28", "2025-08-28"),
+    ("2026H2", "2026-07-01", "2026-12-31"),
+    ("2025H1", "2025-01-01", "2025-06-30"),
+    ("2025Q3", "2025-07-01", "2025-09-30"),
+    ("end-2027", "2027-12-01", "2027-12-31"),
+    ("early-2028", "2028-01-01", "2028-04-30"),
+    ("mid-2026", "2026-06-01", "2026-08-31"),
+])
+def test_period_bounds(period, first, last):
+    assert m.period_bounds(period) == (pd.Timestamp(first), pd.Timestamp(last))
+
+
+def test_period_bounds_refuses_unknown_text():
+    with pytest.raises(ValueError):
+        m.period_bounds("soon")
+
+
+def test_claim_period_reads_year_and_date_claims():
+    assert m.claim_period(claim(value=2028.0, unit="year")) == "2028"
+    assert m.claim_period(claim(unit="date", period="2026H2")) == "2026H2"
+    with pytest.raises(ValueError):
+        m.claim_period(claim(value=5, unit="usd_bn"))
+
+
+# --- the ledger -----------------------------------------------------------------------------
+
+def test_ledger_row_by_hand():
+    fake = {
+        "amt": claim("amt", 15, "krw_trn"),
+        "s": claim("s", unit="date", period="2026-04"),
+        "c": claim("c", 2027.0, "year"),
+        "cap": claim("cap", 20, "wafers_k_per_month"),
+    }
+    inv = m.Investment("Co", "Site", "Tech", "amt", "s", "c", capacity=("cap", "missing"))
+    t = m.build_ledger([inv], fake.__getitem__, FX, has=fake.__contains__)
+    r = t.iloc[0]
+    assert r["amount_original"] == "KRW 15 trn"
+    assert r["amount_usd_bn"] == pytest.approx(10)   # 15,000 / 1,500
+    assert r["start"] == pd.Timestamp("2026-04-01") and r["completion"] == pd.Timestamp("2027-12-31")
+    assert r["capacity"] == "20k wafers/month"
+    assert r["claims"] == "amt, s, c, cap"
+
+
+def test_ledger_bounds_and_missing_amounts():
+    fake = {"lo": claim("lo", 5, "usd_bn", low=5), "hi": claim("hi", 2.1, "cny_bn", high=2.1)}
+    t = m.build_ledger([m.Investment("A", "x", "y", "lo"), m.Investment("B", "x", "y", "hi"),
+                        m.Investment("C", "x", "y")], fake.__getitem__, FX)
+    assert list(t["amount_original"]) == ["over USD 5 bn", "up to CNY 2.1 bn", "not given"]
+    assert list(t["bound"]) == ["lower", "upper", ""]
+    assert t.loc[1, "amount_usd_bn"] == pytest.approx(0.28)   # 2.1 / 7.5
+    assert math.isnan(t.loc[2, "amount_usd_bn"])
+
+
+# --- the real data: defaults tied to their sources, every ledger id present -------------------
+
+def test_fx_defaults_equal_the_reference_table():
+    ref = data.reference("fx_rates").set_index("currency")
+    declared = {p.name: p.default for p in PARAMS}
+    assert declared["usd_krw"] == float(ref.loc["KRW", "per_usd"])
+    assert declared["usd_twd"] == float(ref.loc["TWD", "per_usd"])
+    assert declared["usd_cny"] == float(ref.loc["CNY", "per_usd"])
+    assert float(ref.loc["USD", "per_usd"]) == 1.0
+
+
+def test_every_id_the_chapter_names_is_a_claim():
+    cl = data.claims()
+    ids = set()
+    for inv in m.LEDGER:
+        ids |= {i for i in (inv.amount, inv.start, inv.completion) if i} | set(inv.capacity)
+        ids |= {i for i in inv.milestones if i.startswith("pkg.")}
+    for t in m.TECH_MAP:
+        ids |= set(t.ramp)
+    for _, a, b in m.TWO_CURRENCY_PAIRS:
+        ids |= {i for i in (a, b) if i.startswith("pkg.")}
+    missing = sorted(i for i in ids if i not in cl)
+    assert not missing, missing
+
+
+def test_article_market_cagr_recomputes():
+    # (79.85 / 50.38) ** (1/7) - 1 = 6.80%: the article's 6.8% holds to one decimal
+    lo, hi = data.claim("pkg.market.advanced.2025"), data.claim("pkg.market.advanced.2032")
+    assert m.cagr(lo.value, hi.value, 7) * 100 == pytest.approx(data.claim("pkg.market.advanced.cagr").value, abs=0.05)
