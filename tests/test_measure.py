@@ -1,0 +1,77 @@
+"""Structure and sanity of supercycle.measure (never timings)."""
+import numpy as np
+import pytest
+
+from supercycle import measure
+
+
+def test_pack_known_bytes():
+    # low nibble first: 1 | 2 << 4 = 33; 15 | 0 << 4 = 15; 0 | 15 << 4 = 240
+    p = measure.pack_int4(np.array([[1, 2, 15, 0, 0, 15]]))
+    assert p.tolist() == [[33, 15, 240]]
+    assert p.dtype == np.uint8
+
+
+def test_unpack_inverts_pack():
+    q = np.random.default_rng(1).integers(0, 16, size=(3, 10))
+    assert (measure.unpack_int4(measure.pack_int4(q)) == q).all()
+    with pytest.raises(ValueError):
+        measure.pack_int4(np.array([[16, 0]]))
+    with pytest.raises(ValueError):
+        measure.pack_int4(np.array([[1, 2, 3]]))
+
+
+def test_dequantize_equals_reference_unpack():
+    # one row of 16 weights q = 0..15, group 8: scale 0.5 / zero 8 then scale 2 / zero 0
+    q = np.arange(16).reshape(1, 16)
+    scales = np.array([[0.5, 2.0]], dtype=np.float32)
+    zeros = np.array([[8.0, 0.0]], dtype=np.float32)
+    w = measure.dequantize(measure.pack_int4(q), scales, zeros, group=8)
+    expected = np.concatenate([(np.arange(8) - 8) * 0.5, np.arange(8, 16) * 2.0])
+    np.testing.assert_array_equal(w[0], expected.astype(np.float32))
+    with pytest.raises(ValueError):
+        measure.dequantize(measure.pack_int4(q), scales, zeros, group=6)
+
+
+def test_quantize_error_within_half_a_step():
+    w = np.random.default_rng(2).standard_normal((4, 256)).astype(np.float32)
+    packed, scales, zeros = measure.quantize(w, 128)
+    back = measure.dequantize(packed, scales, zeros, 128)
+    step = np.repeat(scales, 128, axis=1)
+    # rounding error at most half a step, plus the zero point's own rounding (another half)
+    assert (np.abs(back - w) <= step * 1.0 + 1e-6).all()
+
+
+def test_tiled_equals_separate_product():
+    rng = np.random.default_rng(3)
+    packed, scales, zeros = measure.quantize(rng.standard_normal((70, 256)).astype(np.float32), 128)
+    x = rng.standard_normal(256).astype(np.float32)
+    ref = measure.dequantize(packed, scales, zeros, 128) @ x
+    np.testing.assert_allclose(measure.tiled_gemv(packed, scales, zeros, 128, x, block_rows=32), ref, rtol=1e-5, atol=1e-4)
+
+
+def test_run_structure_and_sanity():
+    r = measure.run(rows=64, cols=256, group=128, repeats=1, copy_mb=1)
+    assert set(r.seconds) == {"copy", "gemv_fp32", "dequant", "gemv_dequantized", "tiled", "separate"}
+    assert all(s > 0 for s in r.seconds.values())
+    assert 0 <= r.dq_share_separate <= 1
+    # packed 4-bit weights are an eighth of FP32: 64 x 256 / 2 bytes vs 64 x 256 x 4
+    assert r.bytes["tiled"] < r.bytes["gemv_fp32"] / 4
+    assert r.bytes["copy"] == 2 * 2**20
+    # by default the copied array is as large as the FP32 weights: 64 x 256 x 4 bytes, read and written
+    assert measure.run(rows=64, cols=256, repeats=1).bytes["copy"] == 2 * 64 * 256 * 4
+    with pytest.raises(ValueError):
+        measure.run(rows=64, cols=200, group=128, repeats=1)
+    assert r.max_abs_error < 1e-3
+    assert isinstance(r.machine, str) and "cores" in r.machine
+    t = r.table()
+    assert len(t) == 6 and (t["fraction of copy bandwidth"] > 0).all()
+
+
+def test_parallel_copy_copies_everything():
+    from concurrent.futures import ThreadPoolExecutor
+    src = np.arange(1001, dtype=np.float64)
+    dst = np.zeros_like(src)
+    with ThreadPoolExecutor(3) as pool:
+        measure.parallel_copy(dst, src, pool)
+    np.testing.assert_array_equal(dst, src)
