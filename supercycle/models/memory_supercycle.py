@@ -1,0 +1,284 @@
+"""Models of the chapter 'memory_supercycle': pure functions, no I/O, no plotting.
+
+Conventions: growth rates are in per cent (33 means +33 %), shares in per cent, wafer counts in
+millions a year, NAND capacity in terabytes (TB). Every function accepts numpy arrays as well as
+scalars and broadcasts, so one call can evaluate a whole grid of assumptions.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+# --- growth arithmetic -----------------------------------------------------------------------
+
+def growth_pct(new, old):
+    """Growth from `old` to `new`, in per cent: (new / old - 1) * 100."""
+    new, old = np.asarray(new, dtype=float), np.asarray(old, dtype=float)
+    return (new / old - 1.0) * 100.0
+
+
+def compound_pct(*growths_pct):
+    """Growth of a product of factors: prod(1 + g/100) - 1, in per cent.
+
+    Revenue = price x volume, so revenue growth = compound_pct(asp_growth, bit_growth).
+    """
+    out = np.asarray(1.0)
+    for g in growths_pct:
+        out = out * (1.0 + np.asarray(g, dtype=float) / 100.0)
+    return (out - 1.0) * 100.0
+
+
+def implied_volume_growth_pct(revenue_growth_pct, asp_growth_pct):
+    """Volume (bit-shipment) growth implied by revenue growth and average-selling-price growth.
+
+    Revenue = ASP x bits, so 1 + revenue growth = (1 + ASP growth)(1 + bit growth), hence
+    bit growth = (1 + revenue growth) / (1 + ASP growth) - 1. Not revenue growth minus ASP growth:
+    51 % revenue on 33 % ASP is 1.51 / 1.33 - 1 = 13.5 % bits, not 18 %.
+    """
+    r = np.asarray(revenue_growth_pct, dtype=float) / 100.0
+    p = np.asarray(asp_growth_pct, dtype=float) / 100.0
+    return ((1.0 + r) / (1.0 + p) - 1.0) * 100.0
+
+
+def required_per_wafer_growth_pct(bit_growth_pct, wafer_growth_pct):
+    """Growth in bits per wafer needed for `wafer_growth_pct` more wafers to give `bit_growth_pct`
+    more bits: (1 + bit growth) / (1 + wafer growth) - 1 (same algebra as the price/volume split)."""
+    return implied_volume_growth_pct(bit_growth_pct, wafer_growth_pct)
+
+
+# --- checking the articles' sums ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SumCheck:
+    parts_sum: float
+    stated: float
+    difference: float      # parts_sum - stated
+    difference_pct: float  # of stated
+    consistent: bool       # within the tolerance
+
+    def as_row(self, label: str) -> dict:
+        return {"check": label, "computed": self.parts_sum, "stated": self.stated,
+                "difference": self.difference, "difference (%)": self.difference_pct,
+                "consistent": "yes" if self.consistent else "no"}
+
+
+def sum_check(parts, stated: float, tolerance_pct: float = 1.0) -> SumCheck:
+    """Compare the sum of `parts` with a `stated` total; consistent if within `tolerance_pct` of it
+    (the articles round, so an exact match is not expected)."""
+    total = float(np.sum(np.asarray(parts, dtype=float)))
+    diff = total - float(stated)
+    diff_pct = diff / float(stated) * 100.0
+    return SumCheck(total, float(stated), diff, diff_pct, abs(diff_pct) <= tolerance_pct)
+
+
+def product_check(a: float, b: float, stated: float, tolerance_pct: float = 1.0) -> SumCheck:
+    """Compare a product a x b (e.g. systems x TB per system) with a stated total."""
+    prod = float(a) * float(b)
+    diff = prod - float(stated)
+    diff_pct = diff / float(stated) * 100.0
+    return SumCheck(prod, float(stated), diff, diff_pct, abs(diff_pct) <= tolerance_pct)
+
+
+def wafer_summary(wafers: dict[tuple[str, int], float], base_year: int = 2025, year: int = 2026):
+    """Per-vendor growth and increase between two years, plus the total.
+
+    `wafers` maps (vendor, year) to wafers (millions a year). Returns a list of dicts with
+    vendor, the two years' output, the increase and the growth in per cent; the last row is 'Total'.
+    """
+    vendors = sorted({v for v, _ in wafers}, key=lambda v: [k[0] for k in wafers].index(v))
+    rows = []
+    for v in vendors:
+        a, b = wafers[(v, base_year)], wafers[(v, year)]
+        rows.append({"vendor": v, str(base_year): a, str(year): b, "increase": b - a,
+                     "growth (%)": float(growth_pct(b, a))})
+    a = sum(r[str(base_year)] for r in rows)
+    b = sum(r[str(year)] for r in rows)
+    rows.append({"vendor": "Total", str(base_year): a, str(year): b, "increase": b - a,
+                 "growth (%)": float(growth_pct(b, a))})
+    return rows
+
+
+# --- ranges in reference tables -----------------------------------------------------------------
+
+_RANGE = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*(?:-|–|to)\s*([+-]?\d+(?:\.\d+)?)\s*%?\s*$")
+_SINGLE = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*%?\s*$")
+
+
+def parse_range(text: str) -> tuple[float, float, float]:
+    """'55-60' -> (55.0, 60.0, 57.5); '975.5' -> (975.5, 975.5, 975.5). Raises ValueError otherwise."""
+    m = _RANGE.match(str(text))
+    if m:
+        lo, hi = float(m.group(1)), float(m.group(2))
+        if lo > hi:
+            raise ValueError(f"range '{text}': low above high")
+        return lo, hi, (lo + hi) / 2.0
+    m = _SINGLE.match(str(text))
+    if m:
+        x = float(m.group(1))
+        return x, x, x
+    raise ValueError(f"'{text}' is neither a number nor a range like '55-60'")
+
+
+_REVISION = re.compile(
+    r"(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)\s*%\s*(?:on\s+(\d{4}-\d{2}-\d{2})|\((\d{2}-\d{2})\))")
+
+
+def parse_revisions(note: str, year: int) -> list[dict]:
+    """Revisions written in a reference note, in order.
+
+    'revised to 90-95% on 2026-02-02' -> [{low 90, high 95, date '2026-02-02'}];
+    'revised to 55-60% (02-02) then 85-90% (03-04)' -> two revisions, dated in `year`.
+    """
+    out = []
+    for m in _REVISION.finditer(str(note)):
+        lo, hi = float(m.group(1)), float(m.group(2))
+        date = m.group(3) or f"{year:04d}-{m.group(4)}"
+        out.append({"low": lo, "high": hi, "mid": (lo + hi) / 2.0, "date": date})
+    return out
+
+
+# --- NAND: AI-rack SSD demand and the TLC-to-QLC transition ------------------------------------
+
+def rack_ssd_demand_tb(units, tb_per_system):
+    """SSD (NAND) demand of AI systems: systems a year x TB per system, in TB."""
+    return np.asarray(units, dtype=float) * np.asarray(tb_per_system, dtype=float)
+
+
+def implied_total_demand(segment_demand, share_pct):
+    """Total market implied by a segment and its stated share: segment / (share / 100)."""
+    return np.asarray(segment_demand, dtype=float) / (np.asarray(share_pct, dtype=float) / 100.0)
+
+
+def share_pct(segment, total):
+    """Segment as a per-cent share of a total."""
+    return np.asarray(segment, dtype=float) / np.asarray(total, dtype=float) * 100.0
+
+
+def bits_per_wafer_factor(qlc_share_pct, tlc_bits: float = 3.0, qlc_bits: float = 4.0):
+    """Bits per wafer of a TLC/QLC output mix relative to all-TLC output.
+
+    Assumes a QLC wafer carries as many cells as a TLC wafer of the same generation, so each
+    converted wafer gives qlc_bits / tlc_bits as many bits: factor = (1 - s) + s * qlc/tlc, where
+    s is the QLC share of wafer output. With 3 and 4 bits: 1 + s/3 (all-QLC: 4/3).
+    """
+    s = np.asarray(qlc_share_pct, dtype=float) / 100.0
+    return (1.0 - s) + s * (qlc_bits / tlc_bits)
+
+
+def qlc_bit_gain_pct(qlc_share_from_pct, qlc_share_to_pct, tlc_bits: float = 3.0, qlc_bits: float = 4.0):
+    """Growth in bits per wafer (%) from moving the QLC share of output from one level to another."""
+    return growth_pct(bits_per_wafer_factor(qlc_share_to_pct, tlc_bits, qlc_bits),
+                      bits_per_wafer_factor(qlc_share_from_pct, tlc_bits, qlc_bits))
+
+
+def nand_bit_supply_growth_pct(wafer_growth_pct, qlc_share_from_pct, qlc_share_to_pct,
+                               density_gain_pct, tlc_bits: float = 3.0, qlc_bits: float = 4.0):
+    """NAND bit-supply growth (%) = wafers x (layers/density at constant cell type) x QLC mix."""
+    return compound_pct(wafer_growth_pct, density_gain_pct,
+                        qlc_bit_gain_pct(qlc_share_from_pct, qlc_share_to_pct, tlc_bits, qlc_bits))
+
+
+# --- the scenario model --------------------------------------------------------------------------
+
+SCENARIO_OUTPUTS = {
+    "dram_bit_growth_pct": "DRAM bit-shipment growth 2026 (%)",
+    "dram_revenue_growth_pct": "DRAM revenue growth 2026 (%)",
+    "nand_bit_growth_pct": "NAND bit-supply growth 2026 (%)",
+    "nand_revenue_growth_pct": "NAND revenue growth 2026 (%)",
+    "icms_demand_2026_tb": "ICMS NAND demand 2026 (TB)",
+    "icms_demand_2027_tb": "ICMS NAND demand 2027 (TB)",
+    "icms_share_2027_pct": "ICMS share of NAND demand 2027 (%)",
+}
+
+
+def scenario(*, dram_asp_growth_pct, dram_wafer_growth_pct, dram_bits_per_wafer_growth_pct,
+             nand_asp_growth_pct, nand_wafer_growth_pct, qlc_share_2025_pct, qlc_share_2026_pct,
+             nand_density_gain_pct, vr_units_2026, vr_units_2027, tb_per_system,
+             nand_demand_2026_tb, nand_demand_growth_2027_pct, tlc_bits=3.0, qlc_bits=4.0) -> dict:
+    """Revenue and demand projections for 2026 (and ICMS demand for 2027).
+
+    Shipments are taken to equal supply (a shortage market: what is made is sold), so
+      DRAM bits    = wafers x bits per wafer;             revenue = ASP x bits
+      NAND bits    = wafers x density gain x QLC mix;     revenue = ASP x bits
+      ICMS demand  = Vera Rubin systems x TB per system; its 2027 share uses total NAND demand
+                     2026 grown by `nand_demand_growth_2027_pct`.
+    Any argument may be a numpy array; the outputs broadcast.
+    """
+    dram_bits = compound_pct(dram_wafer_growth_pct, dram_bits_per_wafer_growth_pct)
+    nand_bits = nand_bit_supply_growth_pct(nand_wafer_growth_pct, qlc_share_2025_pct, qlc_share_2026_pct,
+                                           nand_density_gain_pct, tlc_bits, qlc_bits)
+    icms26 = rack_ssd_demand_tb(vr_units_2026, tb_per_system)
+    icms27 = rack_ssd_demand_tb(vr_units_2027, tb_per_system)
+    total27 = np.asarray(nand_demand_2026_tb, dtype=float) * (1.0 + np.asarray(nand_demand_growth_2027_pct) / 100.0)
+    return {
+        "dram_bit_growth_pct": dram_bits,
+        "dram_revenue_growth_pct": compound_pct(dram_asp_growth_pct, dram_bits),
+        "nand_bit_growth_pct": nand_bits,
+        "nand_revenue_growth_pct": compound_pct(nand_asp_growth_pct, nand_bits),
+        "icms_demand_2026_tb": icms26,
+        "icms_demand_2027_tb": icms27,
+        "icms_share_2027_pct": share_pct(icms27, total27),
+    }
+
+
+def sensitivity(func, base: dict, ranges: dict, output: str, points: int = 5):
+    """Which input moves `output` most: a full-factorial grid evaluated in one broadcast call.
+
+    `ranges` maps each varied input to (low, high); each gets its own array axis with `points`
+    values, the others stay at `base`. Returns a list of dicts, one per varied input, with the
+    output at the input's low and high end (others at base, from a second broadcast call over that
+    input's axis alone; 'low'/'high') and the swing of its main effect over the full grid (mean over
+    all other axes; 'main_effect_swing'), largest |high - low| first.
+    """
+    names = list(ranges)
+    k = len(names)
+    args = dict(base)
+    grids = {}
+    for axis, name in enumerate(names):
+        lo, hi = ranges[name]
+        shape = [1] * k
+        shape[axis] = points
+        grids[name] = np.linspace(lo, hi, points)
+        args[name] = grids[name].reshape(shape)
+    grid_out = np.broadcast_to(func(**args)[output], (points,) * k)
+    rows = []
+    for axis, name in enumerate(names):
+        other = tuple(a for a in range(k) if a != axis)
+        main = grid_out.mean(axis=other) if other else grid_out
+        one = dict(base)
+        one[name] = grids[name]  # one-at-a-time: a 1-D grid for this input, the others at base
+        curve = np.broadcast_to(func(**one)[output], (points,))
+        rows.append({"input": name, "input_low": ranges[name][0], "input_high": ranges[name][1],
+                     "low": float(curve[0]), "high": float(curve[-1]),
+                     "main_effect_swing": float(main.max() - main.min())})
+    base_value = float(func(**base)[output])
+    for r in rows:
+        r["base"] = base_value
+    return sorted(rows, key=lambda r: -abs(r["high"] - r["low"]))
+
+
+# --- periods on a time axis ---------------------------------------------------------------------
+
+_PERIOD = re.compile(r"^(\d{4})(?:(Q[1-4]|H[12])|-(\d{4}))?$")
+
+
+def period_span(period: str) -> tuple[float, float]:
+    """A period as (start, end) in decimal years: '2026Q2' -> (2026.25, 2026.5),
+    '2026H2' -> (2026.5, 2027.0), '2027' -> (2027.0, 2028.0), '2027-2028' -> (2027.0, 2029.0)."""
+    m = _PERIOD.match(str(period).strip())
+    if not m:
+        raise ValueError(f"period '{period}' is not YYYY, YYYYQn, YYYYHn or YYYY-YYYY")
+    year = int(m.group(1))
+    if m.group(2):
+        part = m.group(2)
+        n = int(part[1])
+        size = 0.25 if part[0] == "Q" else 0.5
+        return year + (n - 1) * size, year + n * size
+    if m.group(3):
+        end = int(m.group(3))
+        if end < year:
+            raise ValueError(f"period '{period}': end before start")
+        return float(year), end + 1.0
+    return float(year), year + 1.0

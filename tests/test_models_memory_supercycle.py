@@ -1,0 +1,265 @@
+"""Unit tests for supercycle/models/memory_supercycle.py: each case is checkable by hand."""
+import math
+
+import numpy as np
+import pytest
+
+from supercycle.models import memory_supercycle as m
+from supercycle.params import defaults
+
+
+def test_growth_pct():
+    # 110 / 100 - 1 = 10 %; 90 / 100 - 1 = -10 %
+    assert m.growth_pct(110, 100) == pytest.approx(10.0)
+    assert m.growth_pct(90, 100) == pytest.approx(-10.0)
+    # DRAM wafers, three makers: (7.93 + 6.48 + 3.6) / (7.59 + 5.97 + 3.6) - 1 = 18.01 / 17.16 - 1 = 4.953 %
+    assert m.growth_pct(18.01, 17.16) == pytest.approx(4.953, abs=1e-3)
+
+
+def test_compound_pct():
+    # 1.10 * 1.20 - 1 = 0.32 -> 32 %, not 30 %
+    assert m.compound_pct(10, 20) == pytest.approx(32.0)
+    # a single factor passes through; three factors 1.1^3 - 1 = 33.1 %
+    assert m.compound_pct(7) == pytest.approx(7.0)
+    assert m.compound_pct(10, 10, 10) == pytest.approx(33.1)
+
+
+def test_implied_volume_growth_bofa_cases():
+    # DRAM: 1.51 / 1.33 - 1 = 0.13534 -> 13.53 %
+    assert m.implied_volume_growth_pct(51, 33) == pytest.approx(13.534, abs=1e-3)
+    # NAND: 1.45 / 1.26 - 1 = 0.15079 -> 15.08 %
+    assert m.implied_volume_growth_pct(45, 26) == pytest.approx(15.079, abs=1e-3)
+    # revenue growth equal to price growth means flat volume
+    assert m.implied_volume_growth_pct(20, 20) == pytest.approx(0.0)
+    # it inverts compound_pct: 1.2 * 1.5 = 1.8 -> 80 %, and 1.8 / 1.2 - 1 = 50 %
+    assert m.implied_volume_growth_pct(80, 20) == pytest.approx(50.0)
+
+
+def test_implied_volume_growth_broadcasts():
+    out = m.implied_volume_growth_pct(np.array([[51.0], [45.0]]), np.array([33.0, 26.0]))
+    assert out.shape == (2, 2)
+    # [1][1]: 1.45 / 1.26 - 1 = 15.08 %
+    assert out[1, 1] == pytest.approx(15.079, abs=1e-3)
+
+
+def test_required_per_wafer_growth():
+    # 13.5 % more bits from 5 % more wafers: 1.135 / 1.05 - 1 = 8.095 %
+    assert m.required_per_wafer_growth_pct(13.5, 5) == pytest.approx(8.095, abs=1e-3)
+    # fewer wafers need more per wafer: 1.15 / 0.94 - 1 = 22.34 %
+    assert m.required_per_wafer_growth_pct(15, -6) == pytest.approx(22.340, abs=1e-3)
+
+
+def test_sum_check_articles_dram_total():
+    # 7.93 + 6.48 + 3.6 = 18.01 against 18 stated: +0.01, 0.0556 % -> consistent within 1 %
+    c = m.sum_check([7.93, 6.48, 3.6], 18)
+    assert c.parts_sum == pytest.approx(18.01)
+    assert c.difference == pytest.approx(0.01)
+    assert c.difference_pct == pytest.approx(0.0556, abs=1e-4)
+    assert c.consistent
+    # 10 + 10 = 20 against 25: -20 % -> inconsistent
+    bad = m.sum_check([10, 10], 25)
+    assert bad.difference_pct == pytest.approx(-20.0)
+    assert not bad.consistent
+    assert bad.as_row("x")["consistent"] == "no"
+
+
+def test_product_check_vera_rubin():
+    # 30,000 x 1152 TB = 34,560,000 TB against 34,600,000 stated: -40,000 TB = -0.1156 %
+    c = m.product_check(30000, 1152, 34_600_000)
+    assert c.parts_sum == 34_560_000
+    assert c.difference == pytest.approx(-40_000)
+    assert c.difference_pct == pytest.approx(-0.1156, abs=1e-4)
+    assert c.consistent
+    # 100,000 x 1152 = 115,200,000 exactly
+    assert m.product_check(100000, 1152, 115_200_000).difference == 0
+
+
+def test_wafer_summary():
+    w = {("A", 2025): 7.59, ("A", 2026): 7.93, ("B", 2025): 5.97, ("B", 2026): 6.48}
+    rows = m.wafer_summary(w)
+    assert [r["vendor"] for r in rows] == ["A", "B", "Total"]
+    # A: 7.93 - 7.59 = 0.34; B: 6.48 - 5.97 = 0.51; total 0.85 (the article's 85萬片)
+    assert rows[0]["increase"] == pytest.approx(0.34)
+    assert rows[1]["increase"] == pytest.approx(0.51)
+    assert rows[2]["increase"] == pytest.approx(0.85)
+    # B growth: 6.48 / 5.97 - 1 = 8.54 %
+    assert rows[1]["growth (%)"] == pytest.approx(8.543, abs=1e-3)
+    # Total: 14.41 / 13.56 - 1 = 6.27 %
+    assert rows[2]["2025"] == pytest.approx(13.56)
+    assert rows[2]["growth (%)"] == pytest.approx(6.268, abs=1e-3)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("55-60", (55.0, 60.0, 57.5)),
+    ("90-150", (90.0, 150.0, 120.0)),
+    ("33 - 38%", (33.0, 38.0, 35.5)),
+    ("975.5", (975.5, 975.5, 975.5)),
+    ("62", (62.0, 62.0, 62.0)),
+])
+def test_parse_range(text, expected):
+    assert m.parse_range(text) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("text", ["8-high", "", "60-55", "about 50"])
+def test_parse_range_rejects(text):
+    with pytest.raises(ValueError):
+        m.parse_range(text)
+
+
+def test_parse_revisions():
+    one = m.parse_revisions("revised to 90-95% on 2026-02-02", 2026)
+    assert one == [{"low": 90.0, "high": 95.0, "mid": 92.5, "date": "2026-02-02"}]
+    two = m.parse_revisions("revised to 55-60% (02-02) then 85-90% (03-04)", 2026)
+    assert [(r["low"], r["high"], r["date"]) for r in two] == [(55, 60, "2026-02-02"), (85, 90, "2026-03-04")]
+    assert m.parse_revisions("no revision here", 2026) == []
+
+
+def test_rack_ssd_demand_and_shares():
+    # 30,000 systems x 1152 TB = 34.56 million TB
+    assert m.rack_ssd_demand_tb(30000, 1152) == pytest.approx(34.56e6)
+    # a 2.8 % share of 34.56 M TB implies 34.56e6 / 0.028 = 1.2343e9 TB in total
+    assert m.implied_total_demand(34.56e6, 2.8) == pytest.approx(1.234286e9, rel=1e-6)
+    # 115.2e6 / 0.093 = 1.2387e9 TB
+    assert m.implied_total_demand(115.2e6, 9.3) == pytest.approx(1.238710e9, rel=1e-6)
+    assert m.share_pct(25, 200) == pytest.approx(12.5)
+    # vectorised: units x TB as an outer product
+    grid = m.rack_ssd_demand_tb(np.array([[1.0], [2.0]]), np.array([10.0, 20.0]))
+    assert grid.tolist() == [[10.0, 20.0], [20.0, 40.0]]
+
+
+def test_bits_per_wafer_factor():
+    # all TLC: 1; all QLC: 4/3; half: 0.5 + 0.5 * 4/3 = 1.1667
+    assert m.bits_per_wafer_factor(0) == pytest.approx(1.0)
+    assert m.bits_per_wafer_factor(100) == pytest.approx(4 / 3)
+    assert m.bits_per_wafer_factor(50) == pytest.approx(7 / 6)
+    # with other cell types: MLC (2) to TLC (3) at 100 % -> 1.5
+    assert m.bits_per_wafer_factor(100, tlc_bits=2, qlc_bits=3) == pytest.approx(1.5)
+
+
+def test_qlc_bit_gain():
+    # 20 % -> 30 % QLC: (1 + 0.3/3) / (1 + 0.2/3) - 1 = 1.1 / 1.06667 - 1 = 3.125 %
+    assert m.qlc_bit_gain_pct(20, 30) == pytest.approx(3.125)
+    # 0 -> 100 %: +33.33 %
+    assert m.qlc_bit_gain_pct(0, 100) == pytest.approx(100 / 3)
+    assert m.qlc_bit_gain_pct(40, 40) == pytest.approx(0.0)
+
+
+def test_nand_bit_supply_growth():
+    # wafers -6 %, density +12 %, QLC 20 -> 30 %: 0.94 * 1.12 = 1.0528; * 1.03125 = 1.0857 -> 8.57 %
+    assert m.nand_bit_supply_growth_pct(-6, 20, 30, 12) == pytest.approx(8.57, abs=1e-6)
+    # no change anywhere: 0
+    assert m.nand_bit_supply_growth_pct(0, 25, 25, 0) == pytest.approx(0.0)
+
+
+def _base():
+    return dict(dram_asp_growth_pct=33.0, dram_wafer_growth_pct=5.0, dram_bits_per_wafer_growth_pct=8.0,
+                nand_asp_growth_pct=26.0, nand_wafer_growth_pct=-6.0, qlc_share_2025_pct=20.0,
+                qlc_share_2026_pct=30.0, nand_density_gain_pct=12.0, vr_units_2026=30000,
+                vr_units_2027=100000, tb_per_system=1152.0, nand_demand_2026_tb=1.0e9,
+                nand_demand_growth_2027_pct=20.0)
+
+
+def test_scenario_by_hand():
+    out = m.scenario(**_base())
+    # DRAM bits: 1.05 * 1.08 - 1 = 13.4 %; revenue: 1.33 * 1.134 - 1 = 50.822 %
+    assert out["dram_bit_growth_pct"] == pytest.approx(13.4)
+    assert out["dram_revenue_growth_pct"] == pytest.approx(50.822)
+    # NAND bits 8.57 % (above); revenue 1.26 * 1.0857 - 1 = 36.7982 %
+    assert out["nand_bit_growth_pct"] == pytest.approx(8.57, abs=1e-6)
+    assert out["nand_revenue_growth_pct"] == pytest.approx(36.7982, abs=1e-6)
+    # ICMS: 34.56 M TB and 115.2 M TB; 2027 share 115.2e6 / (1e9 * 1.2) = 9.6 %
+    assert out["icms_demand_2026_tb"] == pytest.approx(34.56e6)
+    assert out["icms_demand_2027_tb"] == pytest.approx(115.2e6)
+    assert out["icms_share_2027_pct"] == pytest.approx(9.6)
+    assert set(out) == set(m.SCENARIO_OUTPUTS)
+
+
+def test_scenario_broadcasts_over_a_grid():
+    args = _base()
+    args["dram_asp_growth_pct"] = np.array([0.0, 10.0])[:, None]
+    args["dram_bits_per_wafer_growth_pct"] = np.array([0.0, 10.0, 20.0])[None, :]
+    out = m.scenario(**args)["dram_revenue_growth_pct"]
+    assert out.shape == (2, 3)
+    # ASP +10 %, bits/wafer +20 %, wafers +5 %: 1.1 * 1.05 * 1.2 - 1 = 38.6 %
+    assert out[1, 2] == pytest.approx(38.6)
+    # ASP 0, bits/wafer 0: revenue grows with wafers only, 5 %
+    assert out[0, 0] == pytest.approx(5.0)
+
+
+def _toy(a, b, c=0.0):
+    # output = 10 a + b, c has no effect
+    return {"y": 10 * np.asarray(a) + np.asarray(b) + 0 * np.asarray(c)}
+
+
+def test_sensitivity_ranks_inputs():
+    rows = m.sensitivity(_toy, {"a": 0.0, "b": 0.0, "c": 0.0}, {"a": (0, 1), "b": (0, 1), "c": (0, 5)}, "y")
+    assert [r["input"] for r in rows] == ["a", "b", "c"]
+    # a from 0 to 1 moves y by 10; b by 1; c by 0; main effects are the same for a linear model
+    assert rows[0]["high"] - rows[0]["low"] == pytest.approx(10)
+    assert rows[0]["main_effect_swing"] == pytest.approx(10)
+    assert rows[1]["main_effect_swing"] == pytest.approx(1)
+    assert rows[2]["main_effect_swing"] == pytest.approx(0)
+    assert rows[0]["base"] == 0
+
+
+def test_sensitivity_on_scenario_revenue():
+    base = _base()
+    rows = m.sensitivity(m.scenario, base, {"dram_asp_growth_pct": (13, 53),
+                                            "dram_bits_per_wafer_growth_pct": (4, 12)}, "dram_revenue_growth_pct")
+    # ASP 13 -> 53 at bits 13.4 %: 1.134 * (1.53 - 1.13) = 45.36 pp; bits/wafer 4 -> 12 at ASP 33 %:
+    # 1.33 * 1.05 * 0.08 = 11.172 pp, so ASP ranks first
+    assert rows[0]["input"] == "dram_asp_growth_pct"
+    assert rows[0]["high"] - rows[0]["low"] == pytest.approx(45.36)
+    assert rows[1]["high"] - rows[1]["low"] == pytest.approx(11.172)
+
+
+# --- defaults that are article figures must equal the data --------------------------------------
+
+def test_defaults_equal_claims():
+    from supercycle.data import claim
+    d = defaults("memory_supercycle")
+    assert d["dram_asp_growth_pct"] == claim("bofa.dram.asp.growth.2026").value
+    assert d["nand_asp_growth_pct"] == claim("bofa.nand.asp.growth.2026").value
+    assert d["dram_wafer_growth_pct"] == claim("dram.wafers.total.growth.2026").value
+    assert d["vr_units_2026"] == claim("nand.vera_rubin.units.2026").value
+    assert d["vr_units_2027"] == claim("nand.vera_rubin.units.2027").value
+    assert d["tb_per_system"] == claim("nand.vera_rubin.ssd_tb_per_system").value
+
+
+def test_nand_wafer_default_tracks_claims():
+    from supercycle.data import claim
+    old = claim("nand.wafers.samsung.2025").value + claim("nand.wafers.skhynix.2025").value
+    new = claim("nand.wafers.samsung.2026").value + claim("nand.wafers.skhynix.2026").value
+    # (4.68 + 1.7) / (4.9 + 1.9) - 1 = 6.38 / 6.8 - 1 = -6.18 %; the default is that, rounded
+    assert defaults("memory_supercycle")["nand_wafer_growth_pct"] == pytest.approx(float(m.growth_pct(new, old)), abs=0.5)
+
+
+def test_scenarios_in_range_and_coherent():
+    from supercycle.params import load_scenario
+    bull = load_scenario("bull").get("memory_supercycle", {})
+    bear = load_scenario("bear").get("memory_supercycle", {})
+    assert bull and bear
+    args = {**_base()}
+    up = m.scenario(**{**args, **{k: v for k, v in bull.items() if k in args}})
+    down = m.scenario(**{**args, **{k: v for k, v in bear.items() if k in args}})
+    # bull means higher revenue growth and more AI demand than bear
+    assert up["dram_revenue_growth_pct"] > down["dram_revenue_growth_pct"]
+    assert up["nand_revenue_growth_pct"] > down["nand_revenue_growth_pct"]
+    assert up["icms_demand_2027_tb"] > down["icms_demand_2027_tb"]
+
+
+@pytest.mark.parametrize("period,span", [
+    ("2026Q2", (2026.25, 2026.5)),   # second quarter: a quarter-year from 2026.25
+    ("2026H2", (2026.5, 2027.0)),    # second half
+    ("2027", (2027.0, 2028.0)),
+    ("2027-2028", (2027.0, 2029.0)),  # through the end of 2028
+    ("2026Q1", (2026.0, 2026.25)),
+])
+def test_period_span(period, span):
+    assert m.period_span(period) == span
+
+
+@pytest.mark.parametrize("bad", ["2026-01", "end-2026", "2028-2027", ""])
+def test_period_span_rejects(bad):
+    with pytest.raises(ValueError):
+        m.period_span(bad)
