@@ -1,0 +1,379 @@
+"""Static JavaScript that lets the built site draw its Altair charts with no network.
+
+Altair's HTML output (the default renderer) loads Vega, Vega-Lite and Vega-Embed from a CDN,
+unless the page has already declared them: before loading a library it compares
+`VEGA_DEBUG["<lib>_version"]` (keys `vega_version`, `vegalite_version`, `vegaembed_version`)
+with the version string it wants, using `==`, and skips the load when they agree. It then
+calls the global `vegaEmbed`.
+
+`write_static(static_dir)` therefore writes two files for Sphinx's `html_js_files`, in this
+order:
+
+1. `vega-bundle.js`: Vega, Vega-Lite and Vega-Embed bundled by vl-convert (no external
+   dependencies), wrapped in a function scope so that its minified top-level names (`_`, `n`,
+   `t`, ...) cannot clobber Sphinx's globals. The bundle itself assigns `window.vegaEmbed`,
+   `window.vega` and `window.vegaLite`, so the three survive the wrapping.
+2. `vega-setup.js`: sets `window.VEGA_DEBUG` to the exact version strings Altair's HTML asks
+   for, so Altair's loader finds them "already loaded" and calls the bundled `vegaEmbed`.
+
+It also writes `math-lite.js`, a stand-in for MathJax (which Sphinx would load from a CDN on
+every page): set `mathjax_path: math-lite.js` in the Sphinx config. It turns the TeX Sphinx leaves
+in `.math` elements into native MathML (a subset: fractions, roots, scripts, \\text, Greek, common
+operators, arrows, spacing, \\left/\\right); anything else stays visible as its TeX source.
+
+The output depends only on the installed altair and vl-convert versions (byte-identical
+between runs). Bundling takes vl-convert about a second, so the bundle is kept in a cache folder
+(default `_build/.cache/`), named by those versions, and reused by later builds.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from . import ROOT
+
+BUNDLE_NAME = "vega-bundle.js"
+SETUP_NAME = "vega-setup.js"
+MATH_NAME = "math-lite.js"  # for Sphinx's `mathjax_path` (not html_js_files)
+# The globals the vl-convert bundle's default snippet assigns; checked, since the wrapping
+# would hide them otherwise.
+GLOBALS = ("window.vegaEmbed", "window.vega", "window.vegaLite")
+DEFAULT_CACHE = ROOT / "_build" / ".cache"
+
+
+class AssetError(RuntimeError):
+    """The installed vl-convert cannot provide the libraries Altair's output asks for."""
+
+
+def altair_versions() -> dict[str, str]:
+    """The VEGA_DEBUG keys and the version strings Altair's HTML output compares them with."""
+    import altair as alt
+
+    return {
+        "vega_version": alt.VEGA_VERSION,
+        "vegalite_version": alt.VEGALITE_VERSION,
+        "vegaembed_version": alt.VEGAEMBED_VERSION,
+    }
+
+
+def _major(version: str) -> str:
+    return version.lstrip("v").split(".")[0]
+
+
+def _major_minor(version: str) -> str:
+    return ".".join(version.lstrip("v").split(".")[:2])
+
+
+def bundle_source() -> str:
+    """The vl-convert bundle for Altair's Vega-Lite version, wrapped in a function scope."""
+    import vl_convert as vlc
+
+    wanted = altair_versions()
+    vl = _major_minor(wanted["vegalite_version"])
+    if vl not in vlc.get_vegalite_versions():
+        raise AssetError(f"vl-convert {vlc.__version__} has no Vega-Lite {vl} (Altair wants "
+                         f"{wanted['vegalite_version']}); it offers {', '.join(vlc.get_vegalite_versions())}")
+    if _major(vlc.get_vega_version()) != _major(wanted["vega_version"]):
+        raise AssetError(f"vl-convert bundles Vega {vlc.get_vega_version()}; Altair wants Vega {wanted['vega_version']}")
+    if _major(vlc.get_vega_embed_version()) != _major(wanted["vegaembed_version"]):
+        raise AssetError(f"vl-convert bundles Vega-Embed {vlc.get_vega_embed_version()}; "
+                         f"Altair wants Vega-Embed {wanted['vegaembed_version']}")
+    bundle = vlc.javascript_bundle(vl_version=vl)
+    missing = [g for g in GLOBALS if f"{g}=" not in bundle.replace(" = ", "=")]
+    if missing:
+        raise AssetError(f"the vl-convert bundle does not assign {', '.join(missing)}")
+    header = (f"/* Vega {vlc.get_vega_version()}, Vega-Lite {vl}, Vega-Embed {vlc.get_vega_embed_version()}"
+              f" bundled by vl-convert {vlc.__version__}; written by supercycle.site_assets. */\n")
+    return header + "(function () {\n" + bundle.rstrip() + "\n})();\n"
+
+
+def setup_source() -> str:
+    """`window.VEGA_DEBUG` with the versions Altair's HTML checks for, merged into any existing."""
+    versions = json.dumps(altair_versions(), sort_keys=True)
+    return ("/* Tell Altair's HTML output that Vega, Vega-Lite and Vega-Embed are already loaded\n"
+            "   (vega-bundle.js), so it calls the global vegaEmbed instead of loading a CDN copy. */\n"
+            f"window.VEGA_DEBUG = Object.assign(window.VEGA_DEBUG || {{}}, {versions});\n")
+
+
+def _cache_name() -> str:
+    import altair as alt
+    import vl_convert as vlc
+
+    label = f"vlc{vlc.__version__}-alt{alt.__version__}-vl{alt.VEGALITE_VERSION}"
+    return "vega-bundle-" + re.sub(r"[^A-Za-z0-9.\-]", "_", label) + ".js"
+
+
+def cached_bundle_source(cache_dir: Path | None) -> str:
+    """`bundle_source()`, read from / saved to `cache_dir` (None: no cache)."""
+    if cache_dir is None:
+        return bundle_source()
+    cache_dir = Path(cache_dir)
+    path = cache_dir / _cache_name()
+    if path.is_file():
+        text = path.read_text(encoding="utf-8")
+        if text.endswith("\n})();\n") and all(g in text for g in GLOBALS):
+            return text
+    text = bundle_source()
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".vega-bundle-", dir=cache_dir)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)  # atomic: parallel builds never see half a file
+    except OSError:
+        pass  # a read-only cache is only slower
+    return text
+
+
+def write_static(static_dir: Path, cache_dir: Path | None = DEFAULT_CACHE) -> list[str]:
+    """Write the bundle and the setup script into `static_dir`; return their names in load order.
+
+    The names go into Sphinx's `html_js_files` (both load in <head>, before any chart's inline
+    script runs). `cache_dir` keeps the bundle between builds (None: bundle afresh). Also writes
+    MATH_NAME, which is not in the list: it is Sphinx's `mathjax_path`.
+    """
+    static_dir = Path(static_dir)
+    static_dir.mkdir(parents=True, exist_ok=True)
+    files = {BUNDLE_NAME: cached_bundle_source(cache_dir), SETUP_NAME: setup_source(), MATH_NAME: MATH_JS}
+    for name, text in files.items():
+        path = static_dir / name
+        data = text.encode("utf-8")
+        if not path.exists() or path.read_bytes() != data:  # leave mtimes alone when unchanged
+            path.write_bytes(data)
+    return [BUNDLE_NAME, SETUP_NAME]
+
+
+# The MathJax stand-in (plain JavaScript, no dependencies). Keep it ES5-ish and self-contained.
+MATH_JS = r'''/* math-lite: renders the TeX that Sphinx leaves in .math elements as native MathML, offline.
+   A small TeX subset (fractions, roots, scripts, \text, Greek, common operators and arrows,
+   spacing, \left/\right); anything else stays as the TeX source, in a monospace font.
+   Written by supercycle.site_assets; stands in for MathJax (no CDN). */
+(function () {
+  "use strict";
+  if (window.mathLite) return;  // Sphinx may include the script twice
+  var NS = "http://www.w3.org/1998/Math/MathML";
+  var SYM = {
+    cdot: "\u22C5", times: "\u00D7", div: "\u00F7", pm: "\u00B1", mp: "\u2213", le: "\u2264",
+    leq: "\u2264", ge: "\u2265", geq: "\u2265", ne: "\u2260", neq: "\u2260", approx: "\u2248",
+    sim: "\u223C", simeq: "\u2243", equiv: "\u2261", propto: "\u221D", to: "\u2192",
+    rightarrow: "\u2192", Rightarrow: "\u21D2", leftarrow: "\u2190", Leftarrow: "\u21D0",
+    leftrightarrow: "\u2194", Leftrightarrow: "\u21D4", iff: "\u27FA", implies: "\u27F9",
+    mapsto: "\u21A6", uparrow: "\u2191", downarrow: "\u2193", ll: "\u226A", gg: "\u226B",
+    sum: "\u2211", prod: "\u220F", int: "\u222B", partial: "\u2202", nabla: "\u2207",
+    ldots: "\u2026", cdots: "\u22EF", dots: "\u2026", in: "\u2208", notin: "\u2209",
+    subset: "\u2282", subseteq: "\u2286", cup: "\u222A", cap: "\u2229", forall: "\u2200",
+    exists: "\u2203", neg: "\u00AC", land: "\u2227", lor: "\u2228", circ: "\u2218",
+    mid: "|", lvert: "|", rvert: "|", vert: "|", lbrace: "{", rbrace: "}", langle: "\u27E8",
+    rangle: "\u27E9", "%": "%", "$": "$", "{": "{", "}": "}", "#": "#", "&": "&", "_": "_",
+    setminus: "\u2216", star: "\u22C6", ast: "\u2217", bullet: "\u2219", perp: "\u22A5",
+    lfloor: "\u230A", rfloor: "\u230B", lceil: "\u2308", rceil: "\u2309"
+  };
+  var IDENT = {
+    infty: "\u221E", prime: "\u2032", degree: "\u00B0", ell: "\u2113", hbar: "\u210F",
+    emptyset: "\u2205"
+  };
+  var GREEK = "alpha:\u03B1 beta:\u03B2 gamma:\u03B3 delta:\u03B4 epsilon:\u03F5 varepsilon:\u03B5 " +
+    "zeta:\u03B6 eta:\u03B7 theta:\u03B8 vartheta:\u03D1 iota:\u03B9 kappa:\u03BA lambda:\u03BB " +
+    "mu:\u03BC nu:\u03BD xi:\u03BE pi:\u03C0 varpi:\u03D6 rho:\u03C1 varrho:\u03F1 sigma:\u03C3 " +
+    "varsigma:\u03C2 tau:\u03C4 upsilon:\u03C5 phi:\u03D5 varphi:\u03C6 chi:\u03C7 psi:\u03C8 " +
+    "omega:\u03C9 Gamma:\u0393 Delta:\u0394 Theta:\u0398 Lambda:\u039B Xi:\u039E Pi:\u03A0 " +
+    "Sigma:\u03A3 Upsilon:\u03A5 Phi:\u03A6 Psi:\u03A8 Omega:\u03A9";
+  GREEK.split(" ").forEach(function (p) { var kv = p.split(":"); IDENT[kv[0]] = kv[1]; });
+  var FUNCS = "log ln exp max min sin cos tan lim sup inf det arg deg gcd Pr".split(" ");
+  var SPACE = { quad: "1em", qquad: "2em", ",": "0.1667em", ";": "0.2778em", ":": "0.2222em",
+                " ": "0.25em", "!": "0em", enspace: "0.5em", thinspace: "0.1667em" };
+  var ACCENT = { hat: "^", bar: "\u00AF", overline: "\u00AF", tilde: "~", vec: "\u2192",
+                 dot: "\u02D9", widehat: "^", widetilde: "~" };
+  var TEXT = { text: 1, textrm: 1, mathrm: 1, operatorname: 1, textit: 1, mathit: 1,
+               textbf: 1, mathbf: 1 };
+  var OPS = "+-=()[]/,.<>|!:;'*";
+
+  function el(tag, children, attrs) {
+    var e = document.createElementNS(NS, tag);
+    (children || []).forEach(function (c) { e.appendChild(c); });
+    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    return e;
+  }
+  function leaf(tag, text, attrs) {
+    var e = el(tag, [], attrs);
+    e.textContent = text;
+    return e;
+  }
+  function row(nodes) { return nodes.length === 1 ? nodes[0] : el("mrow", nodes); }
+
+  function tokenize(s) {
+    var out = [], i = 0, m;
+    while (i < s.length) {
+      var c = s[i];
+      if (/\s/.test(c)) { i++; continue; }
+      if (c === "\\") {
+        m = /^\\([A-Za-z]+|.)/.exec(s.slice(i));
+        if (!m) throw new Error("dangling backslash");
+        out.push({ t: "cmd", v: m[1], p: i });
+        i += m[0].length;
+        continue;
+      }
+      m = /^[0-9]+(\.[0-9]+)?|^\.[0-9]+/.exec(s.slice(i));
+      if (m) { out.push({ t: "num", v: m[0], p: i }); i += m[0].length; continue; }
+      out.push({ t: "chr", v: c, p: i });
+      i++;
+    }
+    return out;
+  }
+
+  function Parser(tokens, src) { this.k = tokens; this.i = 0; this.src = src; }
+  Parser.prototype.peek = function () { return this.k[this.i]; };
+  Parser.prototype.next = function () {
+    var t = this.k[this.i++];
+    if (!t) throw new Error("unexpected end");
+    return t;
+  };
+  // A braced group, or a single token, as one node.
+  Parser.prototype.arg = function () {
+    var t = this.peek();
+    if (t && t.t === "chr" && t.v === "{") {
+      this.i++;
+      var nodes = this.list("}");
+      this.next();
+      return row(nodes);
+    }
+    return this.atom(true);
+  };
+  // Raw source text of a braced group (for \text), escapes resolved, spaces kept.
+  Parser.prototype.rawGroup = function () {
+    var t = this.next();
+    if (t.t !== "chr" || t.v !== "{") throw new Error("expected {");
+    var s = this.src, j = t.p + 1, depth = 1, out = "";
+    while (j < s.length) {
+      var c = s[j];
+      if (c === "\\" && j + 1 < s.length) {
+        var n = s[j + 1];
+        out += /[%${}&_# ]/.test(n) ? n : c + n;
+        j += 2;
+        continue;
+      }
+      if (c === "{") depth++;
+      if (c === "}" && --depth === 0) break;
+      out += c;
+      j++;
+    }
+    if (depth) throw new Error("missing }");
+    while (this.peek() && this.peek().p <= j) this.i++;
+    return out;
+  };
+  Parser.prototype.list = function (stop) {
+    var nodes = [];
+    while (true) {
+      var t = this.peek();
+      if (!t) { if (stop) throw new Error("missing " + stop); break; }
+      if (stop && t.t === "chr" && t.v === stop) break;
+      if (stop === "\\right" && t.t === "cmd" && t.v === "right") break;
+      if (t.t === "chr" && t.v === "}") throw new Error("unbalanced }");
+      nodes.push(this.scripted());
+    }
+    return nodes;
+  };
+  Parser.prototype.scripted = function () {
+    var base = this.atom(false), sub = null, sup = null, t;
+    while ((t = this.peek()) && t.t === "chr" && (t.v === "_" || t.v === "^")) {
+      this.i++;
+      if (t.v === "_") sub = this.arg(); else sup = this.arg();
+    }
+    if (sub && sup) return el("msubsup", [base, sub, sup]);
+    if (sub) return el("msub", [base, sub]);
+    if (sup) return el("msup", [base, sup]);
+    return base;
+  };
+  Parser.prototype.atom = function (single) {
+    var t = this.next(), v = t.v;
+    if (t.t === "num") return leaf("mn", v);
+    if (t.t === "chr") {
+      if (v === "{") { var nodes = this.list("}"); this.next(); return row(nodes); }
+      if (/[A-Za-z]/.test(v)) return leaf("mi", v);
+      if (v === "-") return leaf("mo", "\u2212");
+      if (v === "'") return leaf("mo", "\u2032");
+      if (v === "~") return el("mspace", [], { width: "0.25em" });
+      if (OPS.indexOf(v) >= 0) return leaf("mo", v, /[()\[\]|]/.test(v) ? { stretchy: "false" } : {});
+      if (v === "^" || v === "_" || v === "&" || v === "#" || v === "$") throw new Error("unexpected " + v);
+      return leaf("mi", v);
+    }
+    // a command
+    if (v === "frac" || v === "dfrac" || v === "tfrac") { var a = this.arg(); return el("mfrac", [a, this.arg()]); }
+    if (v === "sqrt") {
+      var p = this.peek();
+      if (p && p.t === "chr" && p.v === "[") {
+        this.i++;
+        var idx = this.list("]"); this.next();
+        var body = this.arg();
+        return el("mroot", [body, row(idx)]);
+      }
+      return el("msqrt", [this.arg()]);
+    }
+    if (TEXT[v]) {
+      var text = this.rawGroup();
+      if (v === "text" || v === "textrm" || v === "textit" || v === "textbf")
+        return leaf("mtext", text, v === "textbf" ? { mathvariant: "bold" } : (v === "textit" ? { mathvariant: "italic" } : {}));
+      return leaf("mi", text, { mathvariant: v === "mathbf" ? "bold" : (v === "mathit" ? "italic" : "normal") });
+    }
+    if (ACCENT[v]) return el("mover", [this.arg(), leaf("mo", ACCENT[v], { stretchy: "true" })], { accent: "true" });
+    if (v === "left" || v === "right") {
+      var d = this.next(), delim = d.t === "cmd" ? (SYM[d.v] || "") : (d.v === "." ? "" : d.v);
+      if (v === "right") throw new Error("unmatched \\right");
+      var inner = this.list("\\right");
+      this.next();
+      var e = this.next(), close = e.t === "cmd" ? (SYM[e.v] || "") : (e.v === "." ? "" : e.v);
+      return el("mrow", [leaf("mo", delim, { stretchy: "true" })].concat(inner, [leaf("mo", close, { stretchy: "true" })]));
+    }
+    if (SPACE[v] !== undefined) return el("mspace", [], { width: SPACE[v] });
+    if (IDENT[v]) return leaf("mi", IDENT[v], v.length > 1 && /^[A-Z]/.test(v) ? { mathvariant: "normal" } : {});
+    if (SYM[v]) return leaf("mo", SYM[v], v === "sum" || v === "prod" ? { largeop: "true" } : {});
+    if (FUNCS.indexOf(v) >= 0) return leaf("mi", v, { mathvariant: "normal" });
+    if (v === "\\") throw new Error("line breaks are not supported");
+    throw new Error("unsupported command \\" + v);
+  };
+
+  function toMathML(tex, display) {
+    var p = new Parser(tokenize(tex), tex);
+    var nodes = p.list(null);
+    var sem = el("semantics", [row(nodes), leaf("annotation", tex, { encoding: "application/x-tex" })]);
+    return el("math", [sem], display ? { display: "block" } : {});
+  }
+
+  function render(node) {
+    if (node.getAttribute("data-math-lite")) return;
+    var texts = [], i, c;
+    for (i = 0; i < node.childNodes.length; i++) {
+      c = node.childNodes[i];
+      if (c.nodeType === 3 && /\S/.test(c.nodeValue)) texts.push(c);
+    }
+    if (!texts.length) return;
+    var src = texts.map(function (t) { return t.nodeValue; }).join("").trim();
+    var m = /^\\\[([\s\S]*)\\\]$/.exec(src), display = true;
+    if (!m) { m = /^\\\(([\s\S]*)\\\)$/.exec(src); display = false; }
+    if (!m) return;
+    node.setAttribute("data-math-lite", "1");
+    var out;
+    try {
+      out = toMathML(m[1].trim(), display);
+    } catch (err) {
+      out = document.createElement("code");
+      out.className = "math-lite-fallback";
+      out.textContent = m[1].trim();
+      out.title = "TeX source (math-lite: " + err.message + ")";
+    }
+    texts.forEach(function (t, k) { if (k) t.parentNode.removeChild(t); });
+    node.replaceChild(out, texts[0]);
+  }
+
+  function run() {
+    var nodes = document.querySelectorAll("span.math, div.math");
+    for (var i = 0; i < nodes.length; i++) render(nodes[i]);
+  }
+  window.mathLite = { toMathML: toMathML, run: run };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", run);
+  else run();
+})();
+'''

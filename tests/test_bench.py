@@ -1,0 +1,97 @@
+"""bench/build.py: its arguments, the parameter values it picks and its report (fake timings).
+
+The benchmark itself takes minutes and is not run here.
+"""
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from supercycle.params import Param
+
+ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("bench_build", ROOT / "bench" / "build.py")
+bench = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bench)
+
+COMMANDS = {"cold": "python -m supercycle build --no-cache", "nochange": "python -m supercycle build",
+            "param": "python -m supercycle build --set x.y=1", "baseline": "jupyter-book build ."}
+
+
+def test_arguments_default_and_validation(capsys):
+    a = bench.parse_args([])
+    assert (a.runs, a.jobs, a.out, a.keep, a.tracked_only) == (1, None, bench.DEFAULT_OUT, False, False)
+    a = bench.parse_args(["-n", "3", "--jobs", "2", "--out", "x.md", "--keep"])
+    assert (a.runs, a.jobs, a.out, a.keep) == (3, 2, Path("x.md"), True)
+    for bad in (["-n", "0"], ["-n", "two"], ["--jobs", "-1"]):
+        with pytest.raises(SystemExit):
+            bench.parse_args(bad)
+    assert "expected an integer >= 1" in capsys.readouterr().err
+
+
+def test_report_targets_met(tmp_path):
+    # medians: cold [50, 40, 60] -> 50; baseline 100; no-change 5; param [20].
+    # cold / baseline = 50 / 100 = 0.5 <= 0.6: met; no-change / cold = 5 / 50 = 0.1 <= 0.15: met.
+    timings = {"cold": [50.0, 40.0, 60.0], "nochange": [5.0, 4.0, 6.0], "param": [20.0, 20.0, 20.0],
+               "baseline": [100.0, 90.0, 110.0]}
+    out = tmp_path / "RESULTS.md"
+    text = bench.write_report(out, timings, machine="Test CPU, 2 cores", date="2026-11-25 01:00 UTC",
+                              commands=COMMANDS)
+    assert out.read_text() == text
+    assert "on 2026-11-25 01:00 UTC, median of 3 runs" in text and "Machine: Test CPU, 2 cores." in text
+    assert "| cold build (empty cache) | `python -m supercycle build --no-cache` | 50.0 | 50.0, 40.0, 60.0 |" in text
+    assert "| at most 0.60 | 0.500 | met |" in text
+    assert "| at most 0.15 | 0.100 | met |" in text
+    assert "NOT met" not in text
+    # param / cold = 20 / 50 = 0.4; baseline / cold = 100 / 50 = 2x
+    assert "One-parameter rebuild / cold build: 0.400" in text
+    assert "over the baseline: 2.00x" in text
+
+
+def test_report_targets_not_met_and_boundary():
+    # cold / baseline = 70 / 100 = 0.7 > 0.6: NOT met; no-change / cold = 14 / 70 = 0.2 > 0.15: NOT met.
+    text = bench.render_report({"cold": [70.0], "nochange": [14.0], "param": [30.0], "baseline": [100.0]},
+                               machine="m", date="d", commands=COMMANDS)
+    assert "| at most 0.60 | 0.700 | NOT met |" in text
+    assert "| at most 0.15 | 0.200 | NOT met |" in text
+    assert "median of 1 run each" in text
+    # "at most" includes the limit: 60 / 100 = 0.6 and 9 / 60 = 0.15 are both met.
+    s = bench.summarize({"cold": [60.0], "nochange": [9.0], "baseline": [100.0]})
+    assert [t["met"] for t in s["targets"]] == [True, True]
+
+
+def test_report_without_baseline_says_not_measured():
+    text = bench.render_report({"cold": [10.0], "nochange": [1.0]}, machine="m", date="d", commands=COMMANDS)
+    assert "| n/a | not measured |" in text
+    assert "| at most 0.15 | 0.100 | met |" in text
+
+
+def test_alternative_values_are_in_range_and_differ_from_default():
+    # float in [-50, 150], default 33: the farther bound is 150 (117 away);
+    # 2 values at 33 + 117 * 1/3 = 72 and 33 + 117 * 2/3 = 111.
+    p = Param("g", "float", 33.0, "pct", "test", min=-50, max=150)
+    assert bench.alternative_values(p, 2) == ["72", "111"]
+    # int in [1, 4], default 3: up has only 4, down has 2 and 1 -> [2, 1].
+    q = Param("n", "int", 3, "x", "test", min=1, max=4)
+    assert bench.alternative_values(q, 2) == ["2", "1"]
+    assert bench.alternative_values(Param("b", "bool", True, "", "test"), 3) == ["false"]
+    r = Param("s", "str", "a", "", "test", choices=("a", "b", "c"))
+    assert bench.alternative_values(r, 5) == ["b", "c"]
+    for v in bench.alternative_values(p, 4):  # each is accepted by the parameter's own check
+        assert p.check(v, chapter="t") != 33.0
+
+
+def test_first_param_skips_chapters_without_parameters():
+    @dataclass
+    class Ch:
+        key: str
+        params: tuple
+
+    a = Param("a", "int", 1, "x", "test", min=0, max=5)
+    b = Param("b", "int", 2, "x", "test", min=0, max=5)
+    assert bench.first_param([Ch("none", ()), Ch("two", (a, b))]) == ("two", a)
+    with pytest.raises(SystemExit):
+        bench.first_param([Ch("none", ())])
