@@ -40,7 +40,8 @@ class ParamTable:
 
 def _fmt(v: Any) -> str:
     if isinstance(v, float):
-        return f"{v:,.6g}"
+        # thousands separators, no exponent for ordinary magnitudes (1,000,000 not 1e+06)
+        return f"{v:,.0f}" if v.is_integer() and abs(v) < 1e15 else f"{v:,.6g}"
     return str(v)
 
 

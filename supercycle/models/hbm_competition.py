@@ -1,0 +1,237 @@
+"""Models for the chapter 'hbm_competition': pure functions, no I/O, no plotting.
+
+Everything here takes numbers (or small frames) that the notebook reads from `data/claims.csv`
+and `data/reference/`, so each figure stays traceable to its source. Units are in the names:
+`_pct` is per cent (30 means 30%), `_krw_trn` trillions of won, `_usd_bn` billions of dollars,
+`_m` millions.
+"""
+from __future__ import annotations
+
+import math
+import re
+from datetime import date
+
+import pandas as pd
+
+# --- technology: interface arithmetic ------------------------------------------------------
+
+def stack_bandwidth_tb_s(interface_bits: float, pin_rate_gbps: float) -> float:
+    """Peak bandwidth of one HBM stack in TB/s: bits x Gb/s per pin / 8 bits per byte / 1000."""
+    if interface_bits <= 0 or pin_rate_gbps <= 0:
+        raise ValueError("interface width and pin rate must be positive")
+    return interface_bits * pin_rate_gbps / 8 / 1000
+
+
+def implied_pin_rate_gbps(bandwidth_tb_s: float, stacks: float, interface_bits: float) -> float:
+    """The per-pin rate (Gb/s) an accelerator's total bandwidth needs from `stacks` stacks."""
+    if stacks <= 0 or interface_bits <= 0:
+        raise ValueError("stacks and interface width must be positive")
+    return bandwidth_tb_s * 1000 * 8 / (stacks * interface_bits)
+
+
+_NUM = r"(\d+(?:\.\d+)?)"
+_CONFLICT = re.compile(r"CONFLICT:\s*" + _NUM + r"\s*(TB/s|TBps|GB|GiB)\b.*?\bvs\.?\s*" + _NUM + r"\s*(TB/s|TBps|GB|GiB)\b")
+
+
+def conflict_values(note: str) -> tuple[float, float] | None:
+    """The two values a reference row's note gives after 'CONFLICT:' ('13 TB/s ... vs 22 TB/s'),
+    in the order written; None when the note marks no conflict."""
+    if not isinstance(note, str) or "CONFLICT" not in note:
+        return None
+    m = _CONFLICT.search(note)
+    if not m:
+        raise ValueError(f"a CONFLICT note this parser cannot read: {note!r}")
+    return float(m.group(1)), float(m.group(3))
+
+
+_SHARE = re.compile(r"(SK hynix|SK Group|[A-Z][A-Za-z]+) " + _NUM + r"%")
+
+
+def vendor_shares(note: str) -> dict[str, float]:
+    """Vendor shares written in a reference note: 'Samsung 36.0% SK hynix 32.1%' ->
+    {'Samsung': 36.0, 'SK hynix': 32.1}."""
+    return {name: float(value) for name, value in _SHARE.findall(note or "")}
+
+
+# --- SK hynix economics ----------------------------------------------------------------------
+
+def revenue_from_capex(capex_low: float, capex_high: float,
+                       intensity_low_pct: float, intensity_high_pct: float) -> dict[str, float]:
+    """Revenue implied by capex / capital intensity, for a capex range and an intensity range.
+
+    Two readings, because the article does not say how the ranges pair up:
+    - `paired_low`/`paired_high`: low capex at low intensity, high capex at high intensity
+      (the reading where each range's ends are the two fiscal years);
+    - `bound_low`/`bound_high`: the widest interval consistent with both ranges
+      (low capex at high intensity, high capex at low intensity).
+    """
+    if capex_low > capex_high:
+        raise ValueError(f"capex low {capex_low:g} is above capex high {capex_high:g}")
+    if intensity_low_pct > intensity_high_pct:
+        raise ValueError(f"intensity low {intensity_low_pct:g} is above intensity high {intensity_high_pct:g}")
+    if capex_low < 0 or intensity_low_pct <= 0:
+        raise ValueError("capex must be non-negative and capital intensity positive")
+    return {
+        "paired_low": capex_low / (intensity_low_pct / 100),
+        "paired_high": capex_high / (intensity_high_pct / 100),
+        "bound_low": capex_low / (intensity_high_pct / 100),
+        "bound_high": capex_high / (intensity_low_pct / 100),
+    }
+
+
+def capex_at_intensity(revenue: float, intensity_pct: float) -> float:
+    """Capex a revenue figure implies at a capital intensity (capex = revenue x intensity)."""
+    return revenue * intensity_pct / 100
+
+
+def hbm_revenue(market_usd_bn: float, share_pct: float, price_change_pct: float,
+                krw_per_usd: float) -> dict[str, float]:
+    """A vendor's HBM revenue: market size x (1 + price change) x value share.
+
+    `price_change_pct` moves the HBM average price relative to the one built into the market
+    estimate (volume held); the result is given in billions of dollars and trillions of won.
+    """
+    if market_usd_bn < 0:
+        raise ValueError("market size must be non-negative")
+    if not 0 <= share_pct <= 100:
+        raise ValueError("share must lie in [0, 100] per cent")
+    if price_change_pct <= -100:
+        raise ValueError("a price change of -100% or less leaves no market")
+    if krw_per_usd <= 0:
+        raise ValueError("the exchange rate must be positive")
+    market = market_usd_bn * (1 + price_change_pct / 100)
+    usd_bn = market * share_pct / 100
+    return {"market_usd_bn": market, "usd_bn": usd_bn, "krw_trn": usd_bn * krw_per_usd / 1000}
+
+
+def share_of(part: float, whole: float) -> float:
+    """part / whole in per cent."""
+    if whole <= 0:
+        raise ValueError("the whole must be positive")
+    return part / whole * 100
+
+
+def implied_fx(krw_trn: float, usd_bn: float) -> float:
+    """Won per dollar implied by a figure given in both currencies (trn KRW / bn USD x 1000)."""
+    if usd_bn <= 0:
+        raise ValueError("the dollar amount must be positive")
+    return krw_trn * 1000 / usd_bn
+
+
+# --- valuation -------------------------------------------------------------------------------
+
+def implied_upside_pct(target_price: float, share_price: float) -> float:
+    """Target over share price, minus one, in per cent."""
+    if share_price <= 0:
+        raise ValueError("share price must be positive")
+    return (target_price / share_price - 1) * 100
+
+
+def peak_pb(target_pb: float, premium_pct: float) -> float:
+    """The historical peak P/B a target P/B implies when it is `premium_pct` above that peak."""
+    if premium_pct <= -100:
+        raise ValueError("premium must be above -100%")
+    return target_pb / (1 + premium_pct / 100)
+
+
+def book_value_per_share(target_price: float, target_pb: float) -> float:
+    """The (forward) book value per share behind a target set at a P/B multiple."""
+    if target_pb <= 0:
+        raise ValueError("P/B must be positive")
+    return target_price / target_pb
+
+
+def share_count_m(adr_shares_m: float, adr_pct_of_shares: float) -> float:
+    """Shares outstanding (millions) implied by an ADR tranche of `adr_shares_m` million shares
+    that is `adr_pct_of_shares` per cent of the total."""
+    if adr_pct_of_shares <= 0:
+        raise ValueError("the ADR percentage must be positive")
+    return adr_shares_m / (adr_pct_of_shares / 100)
+
+
+def share_count_band_m(adr_shares_m: float, adr_pct_of_shares: float,
+                       shares_step: float = 0.1, pct_step: float = 0.1) -> tuple[float, float]:
+    """The share count range allowed by rounding: each figure is taken to be rounded to its last
+    stated digit (`shares_step`, `pct_step`), so its true value lies within half a step."""
+    lo = share_count_m(adr_shares_m - shares_step / 2, adr_pct_of_shares + pct_step / 2)
+    hi = share_count_m(adr_shares_m + shares_step / 2, adr_pct_of_shares - pct_step / 2)
+    return lo, hi
+
+
+def market_cap_krw_trn(share_price_krw: float, shares_m: float) -> float:
+    """Market capitalisation in trillions of won: price x shares."""
+    return share_price_krw * shares_m * 1e6 / 1e12
+
+
+def pe_discount_pct(pe: float, benchmark_pe: float) -> float:
+    """How far a P/E sits below a benchmark's, in per cent of the benchmark (positive = cheaper)."""
+    if benchmark_pe <= 0:
+        raise ValueError("benchmark P/E must be positive")
+    return (1 - pe / benchmark_pe) * 100
+
+
+def implied_earnings(market_cap: float, pe: float) -> float:
+    """Earnings a market value implies at a P/E (same currency unit as market_cap)."""
+    if pe <= 0:
+        raise ValueError("P/E must be positive")
+    return market_cap / pe
+
+
+# --- timeline --------------------------------------------------------------------------------
+
+def period_interval(period: str) -> tuple[date, date]:
+    """The calendar interval a claims `period` names: '2026' -> 2026-01-01..2026-12-31;
+    '2026H2', '2026Q1', '2026-01', '2026-01-29', 'end-2026' (the last month)."""
+    p = str(period).strip()
+    if m := re.fullmatch(r"(\d{4})", p):
+        y = int(m.group(1)); return date(y, 1, 1), date(y, 12, 31)
+    if m := re.fullmatch(r"end-(\d{4})", p):
+        y = int(m.group(1)); return date(y, 12, 1), date(y, 12, 31)
+    if m := re.fullmatch(r"(\d{4})H([12])", p):
+        y, h = int(m.group(1)), int(m.group(2))
+        return (date(y, 1, 1), date(y, 6, 30)) if h == 1 else (date(y, 7, 1), date(y, 12, 31))
+    if m := re.fullmatch(r"(\d{4})Q([1-4])", p):
+        y, q = int(m.group(1)), int(m.group(2))
+        nxt = date(y + 1, 1, 1) if q == 4 else date(y, 3 * q + 1, 1)
+        return date(y, 3 * q - 2, 1), date.fromordinal(nxt.toordinal() - 1)
+    if m := re.fullmatch(r"(\d{4})-(\d{2})", p):
+        y, mo = int(m.group(1)), int(m.group(2))
+        nxt = date(y + (mo == 12), mo % 12 + 1, 1)
+        return date(y, mo, 1), date.fromordinal(nxt.toordinal() - 1)
+    if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", p):
+        d = date(int(m.group(1)), int(m.group(2)), int(m.group(3))); return d, d
+    if m := re.fullmatch(r"(\d{4}(?:Q[1-4]|H[12])?)-(\d{4}(?:Q[1-4]|H[12])?)", p):
+        start, end = period_interval(m.group(1))[0], period_interval(m.group(2))[1]
+        if start > end:
+            raise ValueError(f"period '{period}' ends before it starts")
+        return start, end
+    raise ValueError(f"period '{period}' is not a date or span this timeline can place")
+
+
+def timeline(frame: pd.DataFrame, first_year: int = 2025, last_year: int = 2030) -> pd.DataFrame:
+    """Dated events from a claims frame: rows with unit 'date' (dated by `period`) or 'year'
+    (dated by `value`), starting within [first_year, last_year]. Rows whose period cannot be
+    placed are skipped. Columns: id, source_id, entity, metric, kind,
+    start, end, precision."""
+    rows = []
+    for r in frame.to_dict("records"):
+        if r["unit"] == "date":
+            text = r["period"]
+        elif r["unit"] == "year" and not (isinstance(r["value"], float) and math.isnan(r["value"])):
+            text = str(int(r["value"]))
+        else:
+            continue
+        try:
+            start, end = period_interval(text)
+        except ValueError:
+            continue
+        if not (first_year <= start.year <= last_year):
+            continue
+        days = (end - start).days
+        precision = "day" if days == 0 else "month" if days <= 31 else "quarter" if days <= 92 else \
+            "half-year" if days <= 184 else "year" if days <= 366 else "span"
+        rows.append({"id": r["id"], "source_id": r["source_id"], "entity": r["entity"],
+                     "metric": r["metric"], "kind": r["kind"], "start": pd.Timestamp(start),
+                     "end": pd.Timestamp(end), "precision": precision})
+    cols = ["id", "source_id", "entity", "metric", "kind", "start", "end", "precision"]
+    return pd.DataFrame(rows, columns=cols).sort_values(["start", "id"]).reset_index(drop=True)

@@ -1,0 +1,253 @@
+"""Unit tests for supercycle/models/hbm_competition.py, with hand arithmetic in comments, and
+checks that the chapter's data-backed parameter defaults equal the data they cite."""
+import json
+import math
+import re
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from supercycle import ROOT, data
+from supercycle.models import hbm_competition as m
+from supercycle.params import defaults, load_scenario
+
+KEY = "hbm_competition"
+
+
+# --- interface arithmetic ----------------------------------------------------------------------
+
+def test_stack_bandwidth_hbm3():
+    # 1024 bits x 6.4 Gb/s = 6553.6 Gb/s; / 8 = 819.2 GB/s = 0.8192 TB/s
+    assert m.stack_bandwidth_tb_s(1024, 6.4) == pytest.approx(0.8192)
+
+
+def test_stack_bandwidth_hbm4_doubles_with_width():
+    # 2048 bits x 8 Gb/s / 8 = 2048 GB/s = 2.048 TB/s, twice 1024 bits at the same rate
+    assert m.stack_bandwidth_tb_s(2048, 8.0) == pytest.approx(2.048)
+    assert m.stack_bandwidth_tb_s(2048, 8.0) == pytest.approx(2 * m.stack_bandwidth_tb_s(1024, 8.0))
+
+
+def test_stack_bandwidth_rejects_zero():
+    with pytest.raises(ValueError):
+        m.stack_bandwidth_tb_s(0, 8.0)
+
+
+def test_implied_pin_rate():
+    # 22 TB/s over 8 stacks of 2048 bits: 22000 GB/s x 8 / (8 x 2048) = 176000 / 16384 = 10.742 Gb/s
+    assert m.implied_pin_rate_gbps(22, 8, 2048) == pytest.approx(10.7421875)
+    # inverse of stack_bandwidth: one 1024-bit stack at 0.8192 TB/s runs at 6.4 Gb/s
+    assert m.implied_pin_rate_gbps(0.8192, 1, 1024) == pytest.approx(6.4)
+
+
+def test_conflict_values_reads_both_in_order():
+    assert m.conflict_values("CONFLICT: 13 TB/s at GTC Mar 2025 vs 22 TB/s at CES Jan 2026") == (13.0, 22.0)
+    assert m.conflict_values("CONFLICT: 7.37 TB/s in docs vs 7.2 TBps in the blog") == (7.37, 7.2)
+    assert m.conflict_values("same compute as H100") is None
+    assert m.conflict_values(float("nan")) is None
+
+
+def test_conflict_values_refuses_unreadable_note():
+    with pytest.raises(ValueError):
+        m.conflict_values("CONFLICT: nobody agrees")
+
+
+def test_vendor_shares():
+    assert m.vendor_shares("Samsung 36.0% SK hynix 32.1% Micron 22.4%") == {
+        "Samsung": 36.0, "SK hynix": 32.1, "Micron": 22.4}
+    assert m.vendor_shares("SK Group 22.1%") == {"SK Group": 22.1}
+    assert m.vendor_shares("") == {}
+
+
+# --- SK hynix economics --------------------------------------------------------------------------
+
+def test_revenue_from_capex_both_readings():
+    # paired: 36 / 0.20 = 180; 48 / 0.23 = 208.70
+    # bounds: 36 / 0.23 = 156.52; 48 / 0.20 = 240
+    r = m.revenue_from_capex(36, 48, 20, 23)
+    assert r["paired_low"] == pytest.approx(180)
+    assert r["paired_high"] == pytest.approx(208.6957, rel=1e-5)
+    assert r["bound_low"] == pytest.approx(156.5217, rel=1e-5)
+    assert r["bound_high"] == pytest.approx(240)
+    assert r["bound_low"] <= r["paired_low"] <= r["paired_high"] <= r["bound_high"]
+
+
+def test_revenue_from_capex_refuses_inverted_ranges():
+    with pytest.raises(ValueError):
+        m.revenue_from_capex(48, 36, 20, 23)
+    with pytest.raises(ValueError):
+        m.revenue_from_capex(36, 48, 23, 20)
+
+
+def test_capex_at_intensity():
+    # 200 trn revenue at 33% = 66 trn capex
+    assert m.capex_at_intensity(200, 33) == pytest.approx(66)
+
+
+def test_hbm_revenue():
+    # 50 bn market, +10% price -> 55 bn; 40% share -> 22 bn; x 1400 won = 30,800 bn won = 30.8 trn
+    r = m.hbm_revenue(50, 40, 10, 1400)
+    assert r["market_usd_bn"] == pytest.approx(55)
+    assert r["usd_bn"] == pytest.approx(22)
+    assert r["krw_trn"] == pytest.approx(30.8)
+
+
+def test_hbm_revenue_is_linear_in_share():
+    a = m.hbm_revenue(60, 25, 0, 1000)["usd_bn"]
+    b = m.hbm_revenue(60, 50, 0, 1000)["usd_bn"]
+    assert a == pytest.approx(15) and b == pytest.approx(30)  # 60 x 0.25, 60 x 0.5
+
+
+@pytest.mark.parametrize("args", [(-1, 50, 0, 1300), (50, 120, 0, 1300), (50, 50, -100, 1300), (50, 50, 0, 0)])
+def test_hbm_revenue_refuses_bad_inputs(args):
+    with pytest.raises(ValueError):
+        m.hbm_revenue(*args)
+
+
+def test_share_of_and_fx():
+    assert m.share_of(30, 120) == pytest.approx(25)          # 30/120 = 0.25
+    # 254 trn won / 188 bn dollars = 254000 / 188 = 1351.06 won per dollar
+    assert m.implied_fx(254, 188) == pytest.approx(1351.0638, rel=1e-6)
+
+
+# --- valuation -----------------------------------------------------------------------------------
+
+def test_implied_upside():
+    # 1,000,000 / 800,000 - 1 = 25%
+    assert m.implied_upside_pct(1_000_000, 800_000) == pytest.approx(25)
+    # 1,000,000 / 765,500 = 1.30634 -> 30.63%
+    assert m.implied_upside_pct(1_000_000, 765_500) == pytest.approx(30.634, rel=1e-4)
+
+
+def test_peak_pb():
+    # 2.7 is 30% above the peak: peak = 2.7 / 1.3 = 2.0769
+    assert m.peak_pb(2.7, 30) == pytest.approx(2.076923, rel=1e-6)
+    assert m.peak_pb(2.0, 0) == 2.0
+
+
+def test_book_value_per_share():
+    # 1,000,000 / 2.5 = 400,000
+    assert m.book_value_per_share(1_000_000, 2.5) == pytest.approx(400_000)
+
+
+def test_share_count():
+    # 17.4 million shares are 2.4% of the total: 17.4 / 0.024 = 725 million
+    assert m.share_count_m(17.4, 2.4) == pytest.approx(725)
+
+
+def test_share_count_band_brackets_the_point():
+    # rounding: 17.35 / 0.0245 = 708.16; 17.45 / 0.0235 = 742.55
+    lo, hi = m.share_count_band_m(17.4, 2.4)
+    assert lo == pytest.approx(708.163, rel=1e-5)
+    assert hi == pytest.approx(742.553, rel=1e-5)
+    assert lo < m.share_count_m(17.4, 2.4) < hi
+
+
+def test_market_cap_and_earnings():
+    # 500,000 won x 800 m shares = 4e14 won = 400 trn; at P/E 8 -> 50 trn of earnings
+    cap = m.market_cap_krw_trn(500_000, 800)
+    assert cap == pytest.approx(400)
+    assert m.implied_earnings(cap, 8) == pytest.approx(50)
+
+
+def test_pe_discount():
+    # 7 against 28: 1 - 0.25 = 75% below
+    assert m.pe_discount_pct(7, 28) == pytest.approx(75)
+    assert m.pe_discount_pct(30, 20) == pytest.approx(-50)   # above the benchmark -> negative
+
+
+# --- timeline ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("period,start,end", [
+    ("2026", date(2026, 1, 1), date(2026, 12, 31)),
+    ("2026H2", date(2026, 7, 1), date(2026, 12, 31)),
+    ("2026Q1", date(2026, 1, 1), date(2026, 3, 31)),
+    ("2024Q1", date(2024, 1, 1), date(2024, 3, 31)),
+    ("2026Q4", date(2026, 10, 1), date(2026, 12, 31)),
+    ("2028-02", date(2028, 2, 1), date(2028, 2, 29)),    # leap year
+    ("2025-12", date(2025, 12, 1), date(2025, 12, 31)),
+    ("2026-01-29", date(2026, 1, 29), date(2026, 1, 29)),
+    ("end-2026", date(2026, 12, 1), date(2026, 12, 31)),
+    ("2027-2028", date(2027, 1, 1), date(2028, 12, 31)),
+    ("2027Q4-2028Q1", date(2027, 10, 1), date(2028, 3, 31)),
+])
+def test_period_interval(period, start, end):
+    assert m.period_interval(period) == (start, end)
+
+
+@pytest.mark.parametrize("bad", ["2028-2026", "2026-27", "FY2026", "2026Q5"])
+def test_period_interval_refuses_what_it_cannot_place(bad):
+    with pytest.raises(ValueError):
+        m.period_interval(bad)
+
+
+def test_timeline_dates_by_period_or_value_and_filters_years():
+    nan = float("nan")
+    frame = pd.DataFrame([
+        {"id": "a", "source_id": "s", "entity": "e", "metric": "m", "kind": "plan", "unit": "date", "period": "2026Q2", "value": nan},
+        {"id": "b", "source_id": "s", "entity": "e", "metric": "m", "kind": "plan", "unit": "year", "period": "2026", "value": 2028.0},
+        {"id": "c", "source_id": "s", "entity": "e", "metric": "m", "kind": "actual", "unit": "year", "period": "2026", "value": 2015.0},
+        {"id": "d", "source_id": "s", "entity": "e", "metric": "m", "kind": "plan", "unit": "pct", "period": "2026", "value": 5.0},
+        {"id": "e", "source_id": "s", "entity": "e", "metric": "m", "kind": "plan", "unit": "date", "period": "late 2026", "value": nan},
+        {"id": "f", "source_id": "s", "entity": "e", "metric": "m", "kind": "plan", "unit": "date", "period": "2027-2028", "value": nan},
+    ])
+    t = m.timeline(frame)
+    assert list(t["id"]) == ["a", "f", "b"]      # c is before 2025, d is no date, e cannot be placed
+    assert t.loc[0, "start"] == pd.Timestamp("2026-04-01") and t.loc[0, "precision"] == "quarter"
+    assert t.loc[1, "start"] == pd.Timestamp("2027-01-01") and t.loc[1, "precision"] == "span"
+    assert t.loc[2, "start"] == pd.Timestamp("2028-01-01") and t.loc[2, "precision"] == "year"
+
+
+# --- parameters: data-backed defaults, scenarios, notebook -------------------------------------
+
+def _ref_value(name, column, match, value_col="value"):
+    df = data.reference(name)
+    row = df[df[column] == match]
+    assert len(row) == 1, f"{name}: expected one row where {column} == {match!r}"
+    return float(row.iloc[0][value_col])
+
+
+def test_defaults_equal_the_data_they_cite():
+    d = defaults(KEY)
+    assert d["hbm_market_usd_bn"] == _ref_value("market_crosschecks", "item", "HBM market size (BofA)")
+    share = data.claim("jpm.skhynix.hbm_value_share")
+    assert d["skhynix_hbm_share_pct"] == share.high
+    capex = data.claim("jpm.skhynix.capex")
+    assert (d["capex_low_krw_trn"], d["capex_high_krw_trn"]) == capex.range
+    ci = data.claim("jpm.skhynix.capital_intensity")
+    assert (d["capital_intensity_low_pct"], d["capital_intensity_high_pct"]) == ci.range
+    assert d["share_price_krw"] == data.claim("skhynix.share_price").value
+    assert d["target_price_krw"] == data.claim("jpm.skhynix.target_price").value
+
+
+def test_fx_default_is_the_reference_rate():
+    assert defaults(KEY)["krw_per_usd"] == _ref_value("fx_rates", "currency", "KRW", value_col="per_usd")
+
+
+@pytest.mark.parametrize("scenario", ["bull", "bear"])
+def test_scenarios_are_valid_and_keep_ranges_ordered(scenario):
+    values = {**defaults(KEY), **load_scenario(scenario).get(KEY, {})}
+    assert values["capex_low_krw_trn"] <= values["capex_high_krw_trn"]
+    assert values["capital_intensity_low_pct"] <= values["capital_intensity_high_pct"]
+    m.hbm_revenue(values["hbm_market_usd_bn"], values["skhynix_hbm_share_pct"],
+                  values["hbm_price_change_pct"], values["krw_per_usd"])
+
+
+def test_bull_above_bear():
+    bull = {**defaults(KEY), **load_scenario("bull").get(KEY, {})}
+    bear = {**defaults(KEY), **load_scenario("bear").get(KEY, {})}
+    rev = lambda v: m.hbm_revenue(v["hbm_market_usd_bn"], v["skhynix_hbm_share_pct"],
+                                  v["hbm_price_change_pct"], v["krw_per_usd"])["krw_trn"]
+    assert rev(bull) > rev(defaults(KEY)) > rev(bear)
+
+
+def test_notebook_parameters_cell_holds_the_defaults():
+    nb = json.loads((ROOT / "chapters" / "02_hbm_competition.ipynb").read_text(encoding="utf-8"))
+    cells = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(cells) == 1
+    found = {}
+    for line in "".join(cells[0]["source"]).splitlines():
+        mm = re.match(r"^(\w+)\s*=\s*([^#]+)", line)
+        if mm:
+            found[mm.group(1)] = eval(mm.group(2))  # the cell holds literals only
+    assert found == defaults(KEY)
