@@ -1,0 +1,397 @@
+"""HBF (high-bandwidth flash) models for chapter 3: pure functions, no I/O, no plotting.
+
+Units: GB = 1e9 bytes, TB = 1e12 bytes (decimal, never GiB); bandwidth in TB/s (1e12 bytes/s);
+latency in microseconds; time in milliseconds unless a name says otherwise.
+
+Four models:
+
+1. **Memory footprint** of LLM inference: weights (parameters x bits), KV cache (kv_tensors x
+   layers x KV heads x head dimension x context x batch x bits) and activations (a prefill chunk's
+   working set, a multiple of the hidden size per token).
+2. **Capacity tiers** of one accelerator: HBM only, and HBM plus HBF at a capacity multiple (8x,
+   16x of the HBM) or at a stated size (4 TB per GPU); which tier a footprint fits in.
+3. **Two-tier decode time**: the time per decode step (one generated token per sequence) when
+   weights and KV cache are placed in HBM, HBF or host memory. Each tier is read at its bandwidth;
+   each data-dependent round trip (per layer) costs that tier's latency; tiers are read concurrently
+   (or in sequence, a parameter); compute sets a floor.
+4. **Market crossover**: the growth an HBF market needs to overtake an HBM market in a given year.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+GB = 1e9
+TB = 1e12
+SHAPE_NUMERIC = ["total_params_bn", "active_params_bn", "layers", "hidden_size", "attention_heads",
+                 "head_dim", "kv_heads", "kv_head_dim", "kv_tensors", "native_context_tokens"]
+
+
+# --- model shapes ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Shape:
+    """The shape of a transformer for footprint and decode-time purposes."""
+    name: str
+    total_params_bn: float
+    active_params_bn: float
+    layers: int
+    hidden_size: int
+    attention_heads: int
+    head_dim: int
+    kv_heads: int
+    kv_head_dim: int
+    kv_tensors: int = 2
+
+    @classmethod
+    def from_row(cls, row) -> "Shape":
+        return cls(name=str(row["model"]), total_params_bn=float(row["total_params_bn"]),
+                   active_params_bn=float(row["active_params_bn"]), layers=int(row["layers"]),
+                   hidden_size=int(row["hidden_size"]), attention_heads=int(row["attention_heads"]),
+                   head_dim=int(row["head_dim"]), kv_heads=int(row["kv_heads"]),
+                   kv_head_dim=int(row["kv_head_dim"]), kv_tensors=int(row["kv_tensors"]))
+
+
+def numeric_shapes(frame: pd.DataFrame) -> pd.DataFrame:
+    """The reference table `model_shapes` with its numeric columns parsed (it is read as text)."""
+    out = frame.copy()
+    for c in SHAPE_NUMERIC:
+        out[c] = pd.to_numeric(out[c], errors="raise")
+    return out
+
+
+def shapes_by_name(frame: pd.DataFrame) -> dict[str, Shape]:
+    return {r["model"]: Shape.from_row(r) for r in numeric_shapes(frame).to_dict("records")}
+
+
+# --- 1. footprint ---------------------------------------------------------------------------
+
+def weights_gb(params_bn: float, bits: float) -> float:
+    """Weight bytes in GB: parameters x bits / 8. 70e9 params at 16 bits = 140 GB."""
+    return params_bn * 1e9 * bits / 8 / GB
+
+
+def kv_bytes_per_token(layers: int, kv_heads: int, head_dim: int, bits: float, kv_tensors: int = 2) -> float:
+    """KV-cache bytes per token of one sequence: kv_tensors x layers x kv_heads x head_dim x bits/8."""
+    return kv_tensors * layers * kv_heads * head_dim * bits / 8
+
+
+def kv_cache_gb(layers: int, kv_heads: int, head_dim: int, context: float, batch: float, bits: float,
+                kv_tensors: int = 2) -> float:
+    """KV cache in GB for `batch` sequences of `context` tokens each."""
+    return kv_bytes_per_token(layers, kv_heads, head_dim, bits, kv_tensors) * context * batch / GB
+
+
+def activations_gb(hidden_size: int, tokens: float, bits: float, factor: float) -> float:
+    """Activation working set in GB: `tokens` in flight x hidden size x `factor` x bits/8.
+
+    `factor` is the peak number of hidden-size vectors alive per token (residual, attention
+    projections, the MLP's wider intermediate): an assumption, set as a chapter parameter."""
+    return tokens * hidden_size * factor * bits / 8 / GB
+
+
+def footprint(shape: Shape, context: float, batch: float, weight_bits: float, kv_bits: float,
+              act_tokens: float, act_bits: float = 16, act_factor: float = 20) -> dict[str, float]:
+    """GB of weights, KV cache and activations, and their total."""
+    w = weights_gb(shape.total_params_bn, weight_bits)
+    kv = kv_cache_gb(shape.layers, shape.kv_heads, shape.kv_head_dim, context, batch, kv_bits, shape.kv_tensors)
+    act = activations_gb(shape.hidden_size, act_tokens, act_bits, act_factor)
+    return {"weights_gb": w, "kv_gb": kv, "activations_gb": act, "total_gb": w + kv + act}
+
+
+# --- 2. capacity tiers ----------------------------------------------------------------------
+
+def capacity_tiers(hbm_gb: float, multiple_low: float, multiple_high: float, hbf_gpu_gb: float) -> dict[str, float]:
+    """Per-accelerator memory, GB, in increasing order: HBM only; HBM plus HBF at the low and high
+    capacity multiples (HBF = multiple x HBM, kept alongside the HBM as in SK hynix's H3 design);
+    HBM plus a stated HBF size per GPU (e.g. 4096 GB from 8 stacks)."""
+    tiers = {
+        "HBM only": hbm_gb,
+        f"HBM + HBF at {multiple_low:g}x": hbm_gb * (1 + multiple_low),
+        f"HBM + HBF at {multiple_high:g}x": hbm_gb * (1 + multiple_high),
+        f"HBM + HBF of {hbf_gpu_gb:,.0f} GB": hbm_gb + hbf_gpu_gb,
+    }
+    return dict(sorted(tiers.items(), key=lambda kv: kv[1]))
+
+
+def smallest_fit(total_gb: float, tiers: dict[str, float]) -> str:
+    """The first (smallest) tier whose capacity holds `total_gb`, or 'does not fit'."""
+    for name, cap in sorted(tiers.items(), key=lambda kv: kv[1]):
+        if total_gb <= cap:
+            return name
+    return "does not fit"
+
+
+def max_batch(shape: Shape, capacity_gb: float, context: float, weight_bits: float, kv_bits: float,
+              act_tokens: float, act_bits: float = 16, act_factor: float = 20) -> int:
+    """Largest whole number of sequences of `context` tokens that fit with the weights (0 if none)."""
+    fixed = (weights_gb(shape.total_params_bn, weight_bits)
+             + activations_gb(shape.hidden_size, act_tokens, act_bits, act_factor))
+    per_seq = kv_cache_gb(shape.layers, shape.kv_heads, shape.kv_head_dim, context, 1, kv_bits, shape.kv_tensors)
+    if capacity_gb < fixed or per_seq <= 0:
+        return 0
+    return int(math.floor((capacity_gb - fixed) / per_seq + 1e-9))
+
+
+# --- 3. two-tier decode time ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Tier:
+    name: str
+    capacity_gb: float
+    read_tb_s: float
+    latency_us: float
+
+
+PLACEMENTS = ("hbm_only", "weights_in_hbf", "kv_in_hbf")
+PLACEMENT_LABELS = {
+    "hbm_only": "HBM only (overflow to host memory)",
+    "weights_in_hbf": "HBM + HBF: weights in HBF, KV cache in HBM",
+    "kv_in_hbf": "HBM + HBF: weights in HBM, KV cache in HBF",
+}
+
+
+def place(weights: float, kv: float, act: float, hbm: Tier, hbf: Tier | None, policy: str) -> dict[str, dict[str, float]]:
+    """GB of weights and KV cache in each tier ('hbm', 'hbf', 'host'). Activations always take HBM
+    first. Each policy names where an object goes first; what does not fit spills to the next
+    tier (HBM, then HBF, then host memory)."""
+    if policy not in PLACEMENTS:
+        raise ValueError(f"placement '{policy}' not one of {PLACEMENTS}")
+    free = {"hbm": max(hbm.capacity_gb - act, 0.0), "hbf": hbf.capacity_gb if (hbf and policy != "hbm_only") else 0.0,
+            "host": math.inf}
+    out = {t: {"weights": 0.0, "kv": 0.0} for t in free}
+
+    def put(obj: str, amount: float, order: list[str]):
+        for t in order:
+            take = min(amount, free[t])
+            out[t][obj] += take
+            free[t] -= take
+            amount -= take
+            if amount <= 1e-12:
+                return
+
+    if policy == "hbm_only":
+        put("weights", weights, ["hbm", "host"])
+        put("kv", kv, ["hbm", "host"])
+    elif policy == "weights_in_hbf":
+        put("weights", weights, ["hbf", "hbm", "host"])
+        put("kv", kv, ["hbm", "hbf", "host"])
+    else:  # kv_in_hbf
+        put("weights", weights, ["hbm", "hbf", "host"])
+        put("kv", kv, ["hbf", "hbm", "host"])
+    return out
+
+
+def moe_read_fraction(active_params_bn: float, total_params_bn: float, batch: float) -> float:
+    """Share of the weights read in one decode step. Dense: 1. MoE: assume each sequence picks its
+    experts independently and uniformly, so the share touched is 1 - (1 - a)^batch, a = active/total
+    (batch 1 reads exactly the active parameters)."""
+    a = min(active_params_bn / total_params_bn, 1.0)
+    return 1.0 - (1.0 - a) ** max(batch, 1)
+
+
+def decode_flops(shape: Shape, context: float, batch: float) -> float:
+    """FLOPs for one decode step: 2 x active params per token, plus attention 4 x layers x heads x
+    head_dim x context per token (QK and AV)."""
+    per_token = 2 * shape.active_params_bn * 1e9 + 4 * shape.layers * shape.attention_heads * shape.head_dim * context
+    return per_token * batch
+
+
+def step_time_ms(shape: Shape, context: float, batch: float, weight_bits: float, kv_bits: float,
+                 hbm: Tier, hbf: Tier | None, host: Tier, policy: str, *, act_tokens: float,
+                 act_bits: float = 16, act_factor: float = 20, tflops: float = 2250,
+                 utilization: float = 0.5, dependent_reads_per_layer: float = 1,
+                 concurrent: bool = True) -> dict[str, float]:
+    """Time for one decode step (one new token for each of `batch` sequences), in ms.
+
+    Reads: the weights (the MoE share touched, see `moe_read_fraction`) and the whole KV cache,
+    each split over the tiers in proportion to where it lives. A tier's time is bytes / bandwidth
+    plus layers x dependent_reads_per_layer x its latency (round trips that cannot be prefetched,
+    e.g. experts chosen by a router, pages chosen by sparse attention). Tier times are overlapped
+    (max) when `concurrent`, else added. The step takes the larger of memory time and compute time.
+    Returns the parts and `ms` (the step) and `tokens_per_s` (batch / step)."""
+    fp = footprint(shape, context, batch, weight_bits, kv_bits, act_tokens, act_bits, act_factor)
+    where = place(fp["weights_gb"], fp["kv_gb"], fp["activations_gb"], hbm, hbf, policy)
+    frac = moe_read_fraction(shape.active_params_bn, shape.total_params_bn, batch)
+    tiers = {"hbm": hbm, "hbf": hbf, "host": host}
+    times = {}
+    for t, held in where.items():
+        read_gb = held["weights"] * frac + held["kv"]
+        if read_gb <= 0:
+            times[t] = 0.0
+            continue
+        tier = tiers[t]
+        bw_ms = read_gb * GB / (tier.read_tb_s * TB) * 1e3
+        lat_ms = shape.layers * dependent_reads_per_layer * tier.latency_us * 1e-3
+        times[t] = bw_ms + lat_ms
+    memory_ms = max(times.values()) if concurrent else sum(times.values())
+    compute_ms = decode_flops(shape, context, batch) / (tflops * 1e12 * utilization) * 1e3
+    ms = max(memory_ms, compute_ms)
+    return {"hbm_ms": times["hbm"], "hbf_ms": times["hbf"], "host_ms": times["host"],
+            "memory_ms": memory_ms, "compute_ms": compute_ms, "ms": ms,
+            "tokens_per_s": batch / ms * 1e3,
+            "spilled_to_host_gb": where["host"]["weights"] + where["host"]["kv"]}
+
+
+# --- 4. market crossover --------------------------------------------------------------------
+
+def market_size(start_usd_bn: float, start_year: int, cagr_pct: float, year: float) -> float:
+    """Size in a year, compounding at `cagr_pct` per cent a year from the start."""
+    return start_usd_bn * (1 + cagr_pct / 100) ** (year - start_year)
+
+
+def required_cagr_pct(hbm_start: float, hbm_year: int, hbm_cagr_pct: float,
+                      hbf_start: float, hbf_year: int, crossover_year: int) -> float:
+    """The yearly growth (per cent) HBF needs from (hbf_start in hbf_year) to equal the HBM market
+    in `crossover_year`, with HBM growing `hbm_cagr_pct` from (hbm_start in hbm_year)."""
+    if crossover_year <= hbf_year:
+        raise ValueError("the crossover year must come after the HBF start year")
+    target = market_size(hbm_start, hbm_year, hbm_cagr_pct, crossover_year)
+    return ((target / hbf_start) ** (1 / (crossover_year - hbf_year)) - 1) * 100
+
+
+def crossover_year(hbm_start: float, hbm_year: int, hbm_cagr_pct: float,
+                   hbf_start: float, hbf_year: int, hbf_cagr_pct: float) -> float:
+    """The (fractional) year in which the HBF market equals the HBM market; inf if never."""
+    gh, gf = math.log1p(hbm_cagr_pct / 100), math.log1p(hbf_cagr_pct / 100)
+    if gf <= gh:
+        return math.inf
+    # log hbf_start + gf (t - hbf_year) = log hbm_start + gh (t - hbm_year)
+    return (math.log(hbm_start) - math.log(hbf_start) - gh * hbm_year + gf * hbf_year) / (gf - gh)
+
+
+# --- periods, for the timeline --------------------------------------------------------------
+
+def period_span(period: str) -> tuple[float, float]:
+    """A period as (start, end) in fractional years: '2026' → (2026, 2027); '2026H2' → (2026.5, 2027);
+    '2027Q4' → (2027.75, 2028); 'A-B' spans from A's start to B's end."""
+    text = period.strip()
+    m = re.fullmatch(r"(\d{4})(?:(H|Q)([1-4]))?", text)
+    if m:
+        year = int(m.group(1))
+        if not m.group(2):
+            return (float(year), float(year + 1))
+        n, k = (2, int(m.group(3))) if m.group(2) == "H" else (4, int(m.group(3)))
+        if m.group(2) == "H" and k > 2:
+            raise ValueError(f"period '{period}': a half is H1 or H2")
+        return (year + (k - 1) / n, year + k / n)
+    if "-" in text:
+        a, b = text.split("-", 1)
+        return (period_span(a)[0], period_span(b)[1])
+    raise ValueError(f"period '{period}' not understood")
+
+
+# --- a whole set-up, and grids for the charts -----------------------------------------------
+
+@dataclass(frozen=True)
+class Setup:
+    """Everything about the hardware and numerics that a decode-time evaluation needs."""
+    hbm: Tier
+    hbf: Tier
+    host: Tier
+    weight_bits: float = 16
+    kv_bits: float = 16
+    act_tokens: float = 8192
+    act_bits: float = 16
+    act_factor: float = 20
+    tflops: float = 2250
+    utilization: float = 0.5
+    dependent_reads_per_layer: float = 1
+    concurrent: bool = True
+
+    def footprint(self, shape: Shape, context: float, batch: float) -> dict[str, float]:
+        return footprint(shape, context, batch, self.weight_bits, self.kv_bits, self.act_tokens,
+                         self.act_bits, self.act_factor)
+
+    def step(self, shape: Shape, context: float, batch: float, policy: str, **changes) -> dict[str, float]:
+        s = self if not changes else Setup(**{**self.__dict__, **changes})
+        return step_time_ms(shape, context, batch, s.weight_bits, s.kv_bits, s.hbm, s.hbf, s.host, policy,
+                            act_tokens=s.act_tokens, act_bits=s.act_bits, act_factor=s.act_factor,
+                            tflops=s.tflops, utilization=s.utilization,
+                            dependent_reads_per_layer=s.dependent_reads_per_layer, concurrent=s.concurrent)
+
+
+def footprint_grid(shapes: dict[str, Shape], contexts, batch: float, setup: Setup, tiers: dict[str, float]) -> pd.DataFrame:
+    """One row per (model, context): GB of each part, the smallest tier that holds it, and the
+    accelerators needed with HBM only and with the largest HBM + HBF tier."""
+    rows = []
+    hbm_gb = min(tiers.values())
+    top_gb = max(tiers.values())
+    for name, sh in shapes.items():
+        for ctx in contexts:
+            fp = setup.footprint(sh, ctx, batch)
+            rows.append({"model": name, "total_params_bn": sh.total_params_bn, "context_tokens": int(ctx),
+                         "batch": batch, **fp, "fits_in": smallest_fit(fp["total_gb"], tiers),
+                         "accelerators_hbm_only": math.ceil(fp["total_gb"] / hbm_gb),
+                         "accelerators_with_hbf": math.ceil(fp["total_gb"] / top_gb)})
+    return pd.DataFrame(rows)
+
+
+def decode_grid(shape: Shape, contexts, batches, setup: Setup, policies=PLACEMENTS) -> pd.DataFrame:
+    """Decode-step time and throughput for each (context, batch, placement)."""
+    rows = []
+    for ctx in contexts:
+        for b in batches:
+            for p in policies:
+                r = setup.step(shape, ctx, b, p)
+                rows.append({"model": shape.name, "context_tokens": int(ctx), "batch": int(b), "placement": p,
+                             "placement_label": PLACEMENT_LABELS[p], **r})
+    return pd.DataFrame(rows)
+
+
+def latency_sensitivity(shapes: dict[str, Shape], context: float, dependent_reads, setup: Setup,
+                        batch: float = 1) -> pd.DataFrame:
+    """For each model and number of dependent reads per layer: decode time with the weights in HBF
+    (KV cache in HBM) over the time with everything in HBM (overflow to host). Above 1, HBF hurts."""
+    rows = []
+    for name, sh in shapes.items():
+        for d in dependent_reads:
+            hbf_r = setup.step(sh, context, batch, "weights_in_hbf", dependent_reads_per_layer=d)
+            hbm_r = setup.step(sh, context, batch, "hbm_only", dependent_reads_per_layer=d)
+            rows.append({"model": name, "dependent_reads_per_layer": d, "context_tokens": int(context),
+                         "batch": batch, "ms_weights_in_hbf": hbf_r["ms"], "ms_hbm_only": hbm_r["ms"],
+                         "spilled_to_host_gb": hbm_r["spilled_to_host_gb"],
+                         "slowdown": hbf_r["ms"] / hbm_r["ms"]})
+    return pd.DataFrame(rows)
+
+
+# --- the capacity claims against each other -------------------------------------------------
+
+def capacity_checks(multiple_low: float, multiple_high: float, gpu_claim_tb: float, gpu_ref_gb: float,
+                    ref_hbm_gb: float, stacks: int, stack_gb: float, dies_per_stack: int,
+                    hbm_stacks_gb: dict[str, float], accel_hbm_gb: dict[str, float],
+                    rounding_tol: float = 0.05) -> pd.DataFrame:
+    """Check the capacity figures against each other. Each row: what is checked, the figure
+    computed from the others, the stated figure (or range), and whether they agree. The article's
+    '4 TB' is a rounded figure: it agrees with the reference's GB figure within `rounding_tol`."""
+    rows = []
+
+    def add(check, computed, stated_low, stated_high, unit, how, rel_tol=0.0):
+        ok = stated_low * (1 - rel_tol) - 1e-9 <= computed <= stated_high * (1 + rel_tol) + 1e-9
+        rows.append({"check": check, "computed": computed, "stated_low": stated_low, "stated_high": stated_high,
+                     "unit": unit, "consistent": ok, "how": how})
+
+    add("GPU HBF capacity = stacks x capacity per stack", stacks * stack_gb, gpu_ref_gb, gpu_ref_gb, "GB",
+        f"{stacks} x {stack_gb:g} GB")
+    add("4 TB per GPU (article) against the reference's GPU figure", gpu_claim_tb * TB / GB, gpu_ref_gb, gpu_ref_gb, "GB",
+        f"{gpu_claim_tb:g} TB = {gpu_claim_tb * 1000:g} GB (decimal); {gpu_ref_gb:g} GB rounds to it (within {rounding_tol:.0%})",
+        rel_tol=rounding_tol)
+    add("GPU multiple: HBF per GPU / the reference's HBM per GPU", gpu_ref_gb / ref_hbm_gb, multiple_low, multiple_high, "x",
+        f"{gpu_ref_gb:g} / {ref_hbm_gb:g} GB")
+    add("die capacity implied by a 16-layer stack", stack_gb / dies_per_stack * 8, 256, 256, "Gb",
+        f"{stack_gb:g} GB / {dies_per_stack} dies x 8 bits; the reference notes 256 Gb dies")
+    for gen, gb in hbm_stacks_gb.items():
+        add(f"stack multiple: one HBF stack / one {gen} stack", stack_gb / gb, multiple_low, multiple_high, "x",
+            f"{stack_gb:g} / {gb:g} GB")
+    for part, gb in accel_hbm_gb.items():
+        add(f"GPU multiple: {stacks} HBF stacks / {part} HBM", stacks * stack_gb / gb, multiple_low, multiple_high, "x",
+            f"{stacks * stack_gb:g} / {gb:g} GB")
+    return pd.DataFrame(rows)
+
+
+def hbm_needed_for_multiple(hbf_gb: float, multiple: float) -> float:
+    """The HBM capacity against which `hbf_gb` is `multiple` times larger: 4096 GB at 16x → 256 GB."""
+    return hbf_gb / multiple
