@@ -339,6 +339,9 @@ def build_info_markdown(plan: Plan) -> str:
 def stage_book(book: Path, executed: Path, plan: Plan) -> None:
     from .site_assets import write_static
     book.mkdir(parents=True)
+    missing = [name for name in BOOK_FILES if not (ROOT / name).exists()]
+    if missing:
+        raise BuildError(f"the book is missing {', '.join(missing)}")
     for name in BOOK_FILES:
         shutil.copyfile(ROOT / name, book / name)
     for name in BOOK_DIRS:
