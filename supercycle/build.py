@@ -336,8 +336,8 @@ def build_info_markdown(plan: Plan) -> str:
     return "\n".join(lines)
 
 
-def stage_book(book: Path, executed: Path, plan: Plan) -> None:
-    from .site_assets import write_static
+def stage_book(book: Path, executed: Path, plan: Plan, assets: Path) -> None:
+    """Copy the book's sources, the executed notebooks and the prepared `assets` into `book`."""
     book.mkdir(parents=True)
     missing = [name for name in BOOK_FILES if not (ROOT / name).exists()]
     if missing:
@@ -349,7 +349,8 @@ def stage_book(book: Path, executed: Path, plan: Plan) -> None:
             shutil.copytree(ROOT / name, book / name,
                             ignore=shutil.ignore_patterns("vega-bundle.js", "vega-setup.js"))
     (book / "_static").mkdir(exist_ok=True)
-    write_static(book / "_static")
+    for asset in sorted(assets.iterdir()):
+        shutil.copyfile(asset, book / "_static" / asset.name)
     (book / "chapters").mkdir()
     for md in sorted((ROOT / "chapters").glob("*.md")):
         shutil.copyfile(md, book / "chapters" / md.name)
@@ -411,12 +412,30 @@ def build(plan: Plan, jobs: int, use_cache: bool = True, site: bool = True,
     try:
         executed = staging / "executed"
         executed.mkdir()
+        # The offline Vega bundle takes a second or two to make when not cached: make it while
+        # the chapters execute (their kernels leave the CPU idle part of the time).
+        assets = staging / "assets"
+        assets_error: list[BaseException] = []
+
+        def make_assets():
+            from .site_assets import write_static
+            try:
+                write_static(assets)
+            except BaseException as exc:  # reported after the chapters
+                assets_error.append(exc)
+
+        assets_thread = threading.Thread(target=make_assets, daemon=True)
+        if site:
+            assets_thread.start()
         t0 = time.monotonic()
         jobs_done = execute_chapters(plan, executed, dest_chapters, jobs, use_cache, force, log)
         log(f"chapters ready in {time.monotonic() - t0:.1f}s")
         if site:
             book = staging / "book"
-            stage_book(book, executed, plan)
+            assets_thread.join()
+            if assets_error:
+                raise BuildError(f"could not write the offline chart scripts: {assets_error[0]}")
+            stage_book(book, executed, plan, assets)
             key = book_digest(book)
             key_file = dest_html / SITE_KEY_FILE
             if use_cache and key_file.exists() and key_file.read_text() == key:
