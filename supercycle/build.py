@@ -26,7 +26,7 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from queue import Empty, Queue
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -176,36 +176,66 @@ def _execute_one(src: str, out: str, params_json: str, error_file: str) -> int:
         return 1
 
 
-class Runner:
-    """Runs jobs in child processes, each in its own session, so they can all be stopped."""
+def _worker_main() -> int:
+    """A long-lived child process: executes one chapter per JSON line on stdin, answers with
+    a JSON line on stdout. One Python start and one papermill import serve many chapters."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    for line in sys.stdin:
+        job = json.loads(line)
+        rc = _execute_one(job["src"], job["out"], job["params"], job["error_file"])
+        print(json.dumps({"rc": rc}), flush=True)
+    return 0
 
-    def __init__(self):
+
+class Runner:
+    """Starts worker processes, each in its own session, so an interrupt can stop them all."""
+
+    def __init__(self, log_dir: Path):
         self.procs: set[subprocess.Popen] = set()
         self.lock = threading.Lock()
         self.stopping = False
+        self.log_dir = log_dir
 
-    def run(self, job: Job, error_file: Path) -> int:
-        code = ("import sys; from supercycle.build import _execute_one; "
-                "sys.exit(_execute_one(*sys.argv[1:]))")
+    def worker(self, n: int) -> subprocess.Popen | None:
         env = dict(os.environ, **KERNEL_ENV)
         env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
         with self.lock:
             if self.stopping:
-                return 130
-            p = subprocess.Popen([sys.executable, "-c", code, str(job.chapter.path), str(job.out),
-                                  json.dumps(job.injected), str(error_file)],
-                                 cwd=ROOT, env=env, start_new_session=True,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                return None
+            p = subprocess.Popen([sys.executable, "-c", "import sys; from supercycle.build import _worker_main; "
+                                  "sys.exit(_worker_main())"],
+                                 cwd=ROOT, env=env, start_new_session=True, text=True,
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                 stderr=open(self.log_dir / f"worker-{n}.log", "w"))
             self.procs.add(p)
+        return p
+
+    @staticmethod
+    def run(p: subprocess.Popen, job: "Job", error_file: Path) -> int:
+        """Send one chapter to worker `p` and wait for its answer (-1: the worker died)."""
         try:
-            _, err = p.communicate()
-        finally:
-            with self.lock:
-                self.procs.discard(p)
-        if p.returncode not in (0, 1) and not error_file.exists():
-            error_file.write_text(json.dumps({"cell": None, "ename": "ProcessError",
-                                              "evalue": (err or b"").decode(errors="replace")[-500:]}))
-        return p.returncode
+            p.stdin.write(json.dumps({"src": str(job.chapter.path), "out": str(job.out),
+                                      "params": json.dumps(job.injected), "error_file": str(error_file)}) + "\n")
+            p.stdin.flush()
+            answer = p.stdout.readline()
+        except (BrokenPipeError, OSError):
+            answer = ""
+        if not answer:
+            if not error_file.exists():
+                error_file.write_text(json.dumps({"cell": None, "ename": "WorkerDied",
+                                                  "evalue": "the process executing the chapter ended"}))
+            return -1
+        return json.loads(answer)["rc"]
+
+    def close(self) -> None:
+        with self.lock:
+            for p in list(self.procs):
+                try:
+                    p.stdin.close()
+                except OSError:
+                    pass
+        for p in list(self.procs):
+            p.wait()
 
     def stop(self) -> None:
         with self.lock:
@@ -266,22 +296,17 @@ def execute_chapters(plan: Plan, staging: Path, dest_chapters: Path, jobs: int, 
             shutil.copyfile(j.reused, j.out)
             progress.line(f"  cached   {j.chapter.key} (unchanged)")
             progress.step()
-    runner = Runner()
     failures: list[str] = []
     errors_dir = staging / ".errors"
     errors_dir.mkdir(exist_ok=True)
+    runner = Runner(errors_dir)
+    queue: "Queue[Job]" = Queue()
+    for j in to_run:
+        queue.put(j)
+    done_lock = threading.Lock()
 
-    def work(job: Job):
-        progress.line(f"  start    {job.chapter.key}")
-        t0 = time.monotonic()
-        rc = runner.run(job, errors_dir / f"{job.chapter.key}.json")
-        return job, rc, time.monotonic() - t0
-
-    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
-    try:
-        futures = [pool.submit(work, j) for j in to_run]
-        for fut in as_completed(futures):
-            job, rc, dt = fut.result()
+    def report(job: Job, rc: int, dt: float) -> None:
+        with done_lock:
             progress.step()
             if rc == 0:
                 nb = nbformat.read(job.out, as_version=4)
@@ -297,16 +322,41 @@ def execute_chapters(plan: Plan, staging: Path, dest_chapters: Path, jobs: int, 
                 err = json.loads(err_path.read_text()) if err_path.exists() else {}
                 cell = err.get("cell")
                 where = f"cell {cell}" if cell is not None else "before any cell ran"
-                msg = (f"chapter {job.chapter.key} ({job.chapter.notebook}), {where}: "
-                       f"{err.get('ename', 'error')}: {str(err.get('evalue', '')).strip()[:400]}")
-                failures.append(msg)
+                failures.append(f"chapter {job.chapter.key} ({job.chapter.notebook}), {where}: "
+                                f"{err.get('ename', 'error')}: {str(err.get('evalue', '')).strip()[:400]}")
                 progress.line(f"  FAILED   {job.chapter.key} in {dt:.1f}s")
+
+    def work(n: int) -> None:
+        p = None
+        while not runner.stopping:
+            try:
+                job = queue.get_nowait()
+            except Empty:
+                break
+            if p is None or p.poll() is not None:
+                p = runner.worker(n)
+                if p is None:
+                    break
+            progress.line(f"  start    {job.chapter.key}")
+            t0 = time.monotonic()
+            rc = runner.run(p, job, errors_dir / f"{job.chapter.key}.json")
+            if not runner.stopping:
+                report(job, rc, time.monotonic() - t0)
+
+    threads = [threading.Thread(target=work, args=(n,), daemon=True) for n in range(min(max(1, jobs), len(to_run)))]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            while t.is_alive():
+                t.join(timeout=0.2)  # short joins keep the main thread responsive to signals
+        runner.close()
     except BaseException:
         runner.stop()
-        pool.shutdown(wait=True, cancel_futures=True)
+        for t in threads:
+            t.join(timeout=30)
         progress.close()
         raise
-    pool.shutdown(wait=True)
     progress.close()
     if failures:
         raise BuildError("; ".join(failures))
