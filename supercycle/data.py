@@ -10,6 +10,7 @@ for a range, `low` and `high` hold the ends and `value` is their midpoint; for a
 """
 from __future__ import annotations
 
+import csv
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -82,15 +83,27 @@ def _fail(file: str, row: int | None, column: str | None, why: str):
 
 
 def _read_csv(path: Path, required: list[str]) -> pd.DataFrame:
+    """Read a CSV as text, checking its structure first: pandas would otherwise shift columns
+    on a row with an extra field, rename a repeated header, or fail on an empty file."""
     name = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
     if not path.exists():
         _fail(name, None, None, "file not found")
-    # Read everything as text first, so a bad number is reported instead of becoming NaN.
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    missing = [c for c in required if c not in df.columns]
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    if not rows:
+        _fail(name, None, None, "empty file (no header)")
+    header, body = rows[0], [r for r in rows[1:] if r]  # blank lines are not rows
+    dup = next((c for i, c in enumerate(header) if c in header[:i]), None)
+    if dup is not None:
+        _fail(name, None, dup, "column appears twice in the header")
+    missing = [c for c in required if c not in header]
     if missing:
         _fail(name, None, missing[0], f"missing column (required: {', '.join(required)})")
-    return df
+    for i, r in enumerate(body, start=1):
+        if len(r) != len(header):
+            _fail(name, i, None, f"{len(r)} fields, but the header has {len(header)} (an unquoted comma?)")
+    # Everything stays text here, so a bad number is reported by the schema, not turned into NaN.
+    return pd.DataFrame(body, columns=header, dtype=str)
 
 
 def _number(name: str, row: int, col: str, text: str) -> float:

@@ -1,0 +1,266 @@
+"""The data schema: loading a malformed file fails with the file, the row and the column named.
+
+Each case writes a small file to tmp_path (a valid one, then one defect) and reads it with the
+package's own reader and validators (`supercycle.data._read_csv`, `validate_claims`,
+`validate_sources`). Rows are numbered from 1 (the header is row 0).
+"""
+import csv
+import math
+import os
+
+import pandas as pd
+
+import pytest
+
+from supercycle import ROOT
+from supercycle import data as sd
+from supercycle.data import DataError
+
+SOURCES = {"korea_chips", "dram_wafers"}
+GOOD = [
+    # a single figure
+    {"id": "dram.wafers.samsung.2026", "source_id": "dram_wafers", "topic": "supercycle",
+     "entity": "Samsung", "metric": "DRAM wafer output", "period": "2026", "value": "7.93",
+     "low": "", "high": "", "unit": "wafers_m_per_year", "kind": "forecast", "attributed_to": "Omdia",
+     "quote": "產量提升至793萬片", "note": ""},
+    # a range: value is the midpoint, (55 + 60) / 2 = 57.5
+    {"id": "dram.price.contract.2026q1", "source_id": "dram_wafers", "topic": "supercycle",
+     "entity": "conventional DRAM", "metric": "contract price qoq", "period": "2026Q1", "value": "57.5",
+     "low": "55", "high": "60", "unit": "pct", "kind": "forecast", "attributed_to": "TrendForce",
+     "quote": "上漲55%至60%", "note": ""},
+    # a lower bound: value equals low
+    {"id": "korea.exports.chips.growth", "source_id": "korea_chips", "topic": "markets",
+     "entity": "Korea", "metric": "chip exports yoy", "period": "2025", "value": "30",
+     "low": "30", "high": "", "unit": "pct", "kind": "actual", "attributed_to": "the reporter",
+     "quote": "增長超過30%", "note": ""},
+    # a date: value may be empty
+    {"id": "korea.publication", "source_id": "korea_chips", "topic": "markets",
+     "entity": "Korea", "metric": "date", "period": "2026-01", "value": "",
+     "low": "", "high": "", "unit": "date", "kind": "actual", "attributed_to": "the reporter",
+     "quote": "2026年", "note": ""},
+]
+
+
+def write_claims(path, rows, columns=None):
+    columns = columns or sd.CLAIM_COLUMNS
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    return path
+
+
+def load_claims(path):
+    df = sd._read_csv(path, sd.CLAIM_COLUMNS)
+    return sd.validate_claims(df, SOURCES, name=str(path))
+
+
+def with_change(i, **changes):
+    rows = [dict(r) for r in GOOD]
+    rows[i].update(changes)
+    return rows
+
+
+def test_valid_file_loads_with_numbers_and_nan(tmp_path):
+    out = load_claims(write_claims(tmp_path / "claims.csv", GOOD))
+    assert list(out["id"]) == [r["id"] for r in GOOD]
+    assert out.loc[0, "value"] == 7.93
+    assert (out.loc[1, "low"], out.loc[1, "high"], out.loc[1, "value"]) == (55.0, 60.0, 57.5)
+    assert math.isnan(out.loc[0, "low"]) and math.isnan(out.loc[2, "high"])
+    assert math.isnan(out.loc[3, "value"])
+
+
+def test_missing_file_is_named(tmp_path):
+    with pytest.raises(DataError, match="nothere.csv: file not found"):
+        sd._read_csv(tmp_path / "nothere.csv", sd.CLAIM_COLUMNS)
+
+
+def test_missing_column_names_file_and_column(tmp_path):
+    path = write_claims(tmp_path / "claims.csv", GOOD, [c for c in sd.CLAIM_COLUMNS if c != "unit"])
+    with pytest.raises(DataError) as e:
+        sd._read_csv(path, sd.CLAIM_COLUMNS)
+    assert str(path) in str(e.value) and "column 'unit'" in str(e.value) and "missing column" in str(e.value)
+
+
+@pytest.mark.parametrize("row, changes, column, why", [
+    # non-numeric value (a comma as decimal point), in data row 2
+    (1, {"value": "57,5"}, "value", "'57,5' is not a number"),
+    (0, {"high": "about 8"}, "high", "'about 8' is not a number"),
+    (0, {"value": "inf"}, "value", "not finite"),
+    # duplicate id: row 3 repeats row 1's id
+    (2, {"id": GOOD[0]["id"]}, "id", f"duplicate id '{GOOD[0]['id']}'"),
+    # low above high: 60 > 55
+    (1, {"low": "60", "high": "55"}, "low", "low 60 is above high 55"),
+    # unknown unit and unknown source
+    (0, {"unit": "usd_billion"}, "unit", "unknown unit 'usd_billion'"),
+    (0, {"source_id": "reuters"}, "source_id", "unknown source 'reuters'"),
+    # vocabularies
+    (0, {"topic": "gpus"}, "topic", "'gpus' not one of"),
+    (0, {"kind": "rumour"}, "kind", "'rumour' not one of"),
+    (0, {"id": "DRAM.Wafers"}, "id", "not a dotted lower-case slug"),
+    (0, {"id": ""}, "id", "empty"),
+    (0, {"quote": " "}, "quote", "empty"),
+    (0, {"attributed_to": ""}, "attributed_to", "empty"),
+    # the range rule: a range's value is its midpoint (55+60)/2 = 57.5, not 58
+    (1, {"value": "58"}, "value", "not the midpoint"),
+    # a lower bound's value equals low; an upper bound's value equals high
+    (2, {"value": "31"}, "value", "must equal low 30"),
+    (2, {"low": "", "high": "30", "value": "29"}, "value", "must equal high 30"),
+    # only unit 'date' may leave value empty
+    (0, {"value": ""}, "value", "only unit 'date' may leave value empty"),
+])
+def test_malformed_claim_names_file_row_column(tmp_path, row, changes, column, why):
+    path = write_claims(tmp_path / "claims.csv", with_change(row, **changes))
+    with pytest.raises(DataError) as e:
+        load_claims(path)
+    msg = str(e.value)
+    assert msg.startswith(f"{path}, row {row + 1}, column '{column}': "), msg
+    assert why in msg, msg
+
+
+def test_default_name_is_the_claims_file():
+    df = pd.DataFrame([with_change(0, unit="furlongs")[0]], dtype=str)
+    with pytest.raises(DataError, match=r"^data/claims.csv, row 1, column 'unit'"):
+        sd.validate_claims(df, SOURCES)
+
+
+# --- sources ----------------------------------------------------------------------------------
+
+def sources_rows():
+    with open(ROOT / "data" / "sources.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def write_sources(path, rows):
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=sd.SOURCE_COLUMNS, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    return path
+
+
+@pytest.mark.parametrize("row, changes, column, why", [
+    (1, {"id": "korea_chips"}, "id", "duplicate id 'korea_chips'"),   # row 2 repeats row 1
+    (0, {"published_precision": "week"}, "published_precision", "'week' not one of"),
+    (2, {"outlet": ""}, "outlet", "empty"),
+    (3, {"order": "four"}, "order", "'four' is not a number"),
+])
+def test_malformed_sources_names_file_row_column(tmp_path, row, changes, column, why):
+    rows = sources_rows()
+    rows[row].update(changes)
+    path = write_sources(tmp_path / "sources.csv", rows)
+    with pytest.raises(DataError) as e:
+        sd.validate_sources(sd._read_csv(path, sd.SOURCE_COLUMNS), name=str(path))
+    assert str(e.value).startswith(f"{path}, row {row + 1}, column '{column}': "), str(e.value)
+    assert why in str(e.value)
+
+
+def test_real_sources_file():
+    """Eight articles (the issue says seven; the seed holds eight: see data/README.md)."""
+    s = sd.sources()
+    assert len(s) == 8
+    assert list(s["order"]) == list(range(1, 9))
+    assert s["id"].is_unique
+    assert set(s["language"]) == {"zh-Hant"}
+    # the publication date is as precise as its precision column says
+    lengths = {"day": 10, "month": 7, "year": 4}   # 2026-01-20 / 2026-01 / 2026
+    for r in s.to_dict("records"):
+        assert len(r["published"]) == lengths[r["published_precision"]], r["id"]
+
+
+# --- the accessor -----------------------------------------------------------------------------
+
+def small_claims(tmp_path):
+    frame = load_claims(write_claims(tmp_path / "claims.csv", GOOD))
+    srcs = sd.sources()
+    return sd.Claims(frame, srcs)
+
+
+def test_accessor_returns_figure_range_and_citation(tmp_path):
+    c = small_claims(tmp_path).get("dram.price.contract.2026q1")
+    assert (c.value, c.low, c.high, c.unit, c.period, c.kind) == (57.5, 55.0, 60.0, "pct", "2026Q1", "forecast")
+    assert c.range == (55.0, 60.0) and c.is_range
+    assert c.text("{:g}") == "55–60"
+    assert "TrendForce" in c.citation and "芯智訊" in c.citation and "2026-01-14" in c.citation
+    single = small_claims(tmp_path).get("dram.wafers.samsung.2026")
+    assert single.range == (7.93, 7.93) and not single.is_range
+    bound = small_claims(tmp_path).get("korea.exports.chips.growth")
+    assert bound.text("{:g}") == "over 30"
+
+
+def test_missing_claim_id_raises_keyerror(tmp_path):
+    cs = small_claims(tmp_path)
+    with pytest.raises(KeyError, match="no claim with id 'dram.wafers.hynix.2026'"):
+        cs.get("dram.wafers.hynix.2026")
+    assert "dram.wafers.hynix.2026" not in cs
+
+
+def test_module_claim_missing_id_raises_keyerror():
+    with pytest.raises(KeyError):
+        sd.claim("no.such.claim.ever")
+
+
+# --- reference files --------------------------------------------------------------------------
+
+REFERENCE = sorted((ROOT / "data" / "reference").glob("*.csv"))
+
+
+@pytest.mark.parametrize("path", REFERENCE, ids=lambda p: p.stem)
+def test_reference_file_keeps_its_source_columns(path):
+    df = sd.reference(path.stem)
+    assert len(df) > 0
+    assert (df["source"].str.strip() != "").all(), f"{path.name}: a row with no source"
+    assert set(df["source_kind"]) <= {"primary", "secondary"}
+
+
+# Made in this project (documented in data/README.md), not copied from ../shared/reference.
+PROJECT_MADE = {"fx_rates", "model_shapes"}
+COPIED = [p for p in REFERENCE if p.stem not in PROJECT_MADE]
+
+
+@pytest.mark.parametrize("path", COPIED, ids=lambda p: p.stem)
+def test_reference_file_is_a_faithful_copy(path):
+    """Every row of data/reference/<name>.csv is a row of ../shared/reference/<name>.csv."""
+    shared = ROOT.parent / "shared" / "reference" / path.name
+    if not shared.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{shared} is missing (CI needs ../shared beside the project)")
+        pytest.skip(f"{shared} not available")
+    ours = pd.read_csv(path, dtype=str, keep_default_na=False)
+    theirs = pd.read_csv(shared, dtype=str, keep_default_na=False)
+    assert set(theirs.columns) <= set(ours.columns) or set(ours.columns) <= set(theirs.columns)
+    common = [c for c in ours.columns if c in theirs.columns]
+    assert {"source", "source_kind"} <= set(common)
+    theirs_rows = {tuple(r) for r in theirs[common].itertuples(index=False)}
+    extra = [tuple(r) for r in ours[common].itertuples(index=False) if tuple(r) not in theirs_rows]
+    assert not extra, f"{path.name}: rows not in the shared reference: {extra[:3]}"
+
+
+# --- malformed CSV structure ----------------------------------------------------------------------
+# pandas alone reads a row with one field too many by silently turning its first field into the
+# index (so every column shifts by one), reads a duplicated header as 'id' and 'id.1', and raises its
+# own EmptyDataError for an empty file. Each must be a DataError naming the file (and row).
+
+
+def test_row_with_an_extra_field_is_named(tmp_path):
+    path = tmp_path / "claims.csv"
+    write_claims(path, GOOD)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2] + ",extra"          # data row 2 now has 15 fields under a 14-column header
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=rf"{path}, row 2"):
+        load_claims(path)
+
+
+def test_duplicate_header_column_is_named(tmp_path):
+    path = tmp_path / "claims.csv"
+    write_claims(path, GOOD, sd.CLAIM_COLUMNS + ["note"])
+    with pytest.raises(DataError, match="note"):
+        sd._read_csv(path, sd.CLAIM_COLUMNS)
+
+
+def test_empty_file_is_a_data_error(tmp_path):
+    path = tmp_path / "claims.csv"
+    path.write_text("", encoding="utf-8")
+    with pytest.raises(DataError, match="claims.csv"):
+        sd._read_csv(path, sd.CLAIM_COLUMNS)
