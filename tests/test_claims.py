@@ -12,8 +12,7 @@ ranges (至, -, –, 到) read by `supercycle.numerals`. A row whose note starts
 from the numeric check (the note must then say how the figure was derived) but not from the
 verbatim check. Rows with unit `date` hold no number and are exempt.
 
-Tests are parametrised by claim id, so a failure names the row; the message names the source id
-(the part file to fix: data/claims_parts/<source_id>.csv).
+Tests are parametrised by claim id, so a failure names the row; the message names the source id.
 """
 from __future__ import annotations
 
@@ -30,7 +29,6 @@ from supercycle import data as sdata
 
 SEED_NAME = "000_2f3a88b6c6dd3952.txt"
 CLAIMS_CSV = ROOT / "data" / "claims.csv"
-PARTS_DIR = ROOT / "data" / "claims_parts"
 DERIVED = "derived:"
 
 
@@ -52,7 +50,6 @@ def _sources() -> list[dict[str, str]]:
 
 ROWS = _rows(CLAIMS_CSV)
 ROW_IDS = [(r.get("id") or "").strip() or f"row{i}" for i, r in enumerate(ROWS, start=1)]
-PARTS = sorted(PARTS_DIR.glob("*.csv")) if PARTS_DIR.exists() else []
 
 
 @pytest.fixture(scope="module")
@@ -117,30 +114,6 @@ def test_claim_ids_unique():
             dups.append(f"'{cid}' in {seen[cid]} and {r['source_id']}")
         seen.setdefault(cid, r["source_id"])
     assert not dups, "duplicate claim ids: " + "; ".join(dups)
-
-
-@pytest.mark.skipif(not PARTS, reason="no data/claims_parts/ (claims.csv is the only copy)")
-def test_claims_csv_is_merged_from_parts():
-    """data/claims.csv equals the concatenation of the parts (run tools/merge_claims.py)."""
-    order = [s["id"] for s in _sources()]
-    expected = []
-    for sid in order:
-        for r in _rows(PARTS_DIR / f"{sid}.csv"):
-            expected.append({c: r.get(c, "") or "" for c in sdata.CLAIM_COLUMNS})
-    actual = [{c: r.get(c, "") or "" for c in sdata.CLAIM_COLUMNS} for r in ROWS]
-    assert actual == expected, "data/claims.csv is stale: run .venv/bin/python tools/merge_claims.py"
-
-
-@pytest.mark.parametrize("part", PARTS, ids=lambda p: p.stem)
-def test_part_file_rows_name_their_source(part):
-    """Each part file is named after a source, has the claims header, and holds only its rows."""
-    ids = {s["id"] for s in _sources()}
-    assert part.stem in ids, f"{part.name}: not a source id"
-    with open(part, encoding="utf-8", newline="") as f:
-        header = next(csv.reader(f), [])
-    assert header == sdata.CLAIM_COLUMNS, f"{part.name}: header {header}"
-    wrong = [r["id"] for r in _rows(part) if r["source_id"] != part.stem]
-    assert not wrong, f"{part.name}: rows with another source_id: {wrong}"
 
 
 def test_enough_claims_from_every_source():
