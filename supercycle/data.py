@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -283,18 +284,27 @@ def claim(cid: str) -> Claim:
     return claims().get(cid)
 
 
+_RANGE = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*(?:-|–|to)\s*([+-]?\d+(?:\.\d+)?)\s*%?")
+_SINGLE = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*%?")
+
+
 def split_range(text) -> tuple[float, float]:
-    """(low, high) of a reference value written as "55-60", "2.7-3.9" or a single "46.7".
-    A missing value gives (nan, nan); anything else raises ValueError."""
-    import re
+    """(low, high) of a reference value written as "55-60", "33 - 38%", "2.7–3.9" or a single
+    "46.7" (low == high). An empty value gives (nan, nan). Anything else, or a range that runs
+    backwards, raises ValueError: the one parser for ranges written as text."""
     t = str(text).strip()
     if t in ("", "nan"):
         return (math.nan, math.nan)
-    m = re.fullmatch(r"(-?[\d.]+)\s*[-–]\s*([\d.]+)", t)
+    m = _RANGE.fullmatch(t)
     if m:
-        return (float(m.group(1)), float(m.group(2)))
-    x = float(t)
-    return (x, x)
+        lo, hi = float(m.group(1)), float(m.group(2))
+        if lo > hi:
+            raise ValueError(f"range '{text}' runs backwards (low above high)")
+        return (lo, hi)
+    m = _SINGLE.fullmatch(t)
+    if m:
+        return (float(m.group(1)), float(m.group(1)))
+    raise ValueError(f"'{text}' is neither a number nor a range like '55-60'")
 
 
 @lru_cache(maxsize=None)

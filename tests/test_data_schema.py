@@ -264,3 +264,23 @@ def test_empty_file_is_a_data_error(tmp_path):
     path.write_text("", encoding="utf-8")
     with pytest.raises(DataError, match="claims.csv"):
         sd._read_csv(path, sd.CLAIM_COLUMNS)
+
+
+# --- ranges written as text in reference files ----------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("55-60", (55.0, 60.0)), ("90-150", (90.0, 150.0)), ("33 - 38%", (33.0, 38.0)),
+    ("2.7–3.9", (2.7, 3.9)), ("1.5-2", (1.5, 2.0)), ("975.5", (975.5, 975.5)), ("62", (62.0, 62.0)),
+])
+def test_split_range(text, expected):
+    assert sd.split_range(text) == expected
+
+
+def test_split_range_of_an_empty_value_is_nan():
+    assert all(math.isnan(x) for x in sd.split_range(""))
+
+
+@pytest.mark.parametrize("text", ["8-high", "60-55", "about 50", "3.87x"])
+def test_split_range_rejects(text):
+    with pytest.raises(ValueError):
+        sd.split_range(text)

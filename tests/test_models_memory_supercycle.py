@@ -89,23 +89,6 @@ def test_wafer_summary():
     assert rows[2]["growth (%)"] == pytest.approx(6.268, abs=1e-3)
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("55-60", (55.0, 60.0, 57.5)),
-    ("90-150", (90.0, 150.0, 120.0)),
-    ("33 - 38%", (33.0, 38.0, 35.5)),
-    ("975.5", (975.5, 975.5, 975.5)),
-    ("62", (62.0, 62.0, 62.0)),
-])
-def test_parse_range(text, expected):
-    assert m.parse_range(text) == pytest.approx(expected)
-
-
-@pytest.mark.parametrize("text", ["8-high", "", "60-55", "about 50"])
-def test_parse_range_rejects(text):
-    with pytest.raises(ValueError):
-        m.parse_range(text)
-
-
 def test_parse_revisions():
     one = m.parse_revisions("revised to 90-95% on 2026-02-02", 2026)
     assert one == [{"low": 90.0, "high": 95.0, "mid": 92.5, "date": "2026-02-02"}]

@@ -163,14 +163,6 @@ def test_readings_of_the_article():
     assert sdq.readings(0.9, 7)[0]["consistent"] is True
 
 
-def test_parse_range():
-    assert sdq.parse_range("20-90") == (20.0, 90.0)
-    assert sdq.parse_range("3.87") == (3.87, 3.87)
-    assert sdq.parse_range("1.5-2") == (1.5, 2.0)
-    with pytest.raises(ValueError):
-        sdq.parse_range("about 3")
-
-
 # --- defaults agree with the data -------------------------------------------------------------
 
 def _p(name):

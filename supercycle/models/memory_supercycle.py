@@ -102,25 +102,6 @@ def wafer_summary(wafers: dict[tuple[str, int], float], base_year: int = 2025, y
 
 # --- ranges in reference tables -----------------------------------------------------------------
 
-_RANGE = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*(?:-|–|to)\s*([+-]?\d+(?:\.\d+)?)\s*%?\s*$")
-_SINGLE = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*%?\s*$")
-
-
-def parse_range(text: str) -> tuple[float, float, float]:
-    """'55-60' -> (55.0, 60.0, 57.5); '975.5' -> (975.5, 975.5, 975.5). Raises ValueError otherwise."""
-    m = _RANGE.match(str(text))
-    if m:
-        lo, hi = float(m.group(1)), float(m.group(2))
-        if lo > hi:
-            raise ValueError(f"range '{text}': low above high")
-        return lo, hi, (lo + hi) / 2.0
-    m = _SINGLE.match(str(text))
-    if m:
-        x = float(m.group(1))
-        return x, x, x
-    raise ValueError(f"'{text}' is neither a number nor a range like '55-60'")
-
-
 _REVISION = re.compile(
     r"(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)\s*%\s*(?:on\s+(\d{4}-\d{2}-\d{2})|\((\d{2}-\d{2})\))")
 

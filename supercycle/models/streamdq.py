@@ -36,10 +36,11 @@ kernel), for (c) the exposed ALU time, for (d) the exposed base-die time (zero o
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 import numpy as np
+
+from supercycle.data import split_range
 
 CASES = ("fp16", "separate", "fused", "basedie")
 CASE_LABELS = {
@@ -232,20 +233,6 @@ def readings(f: float, s: float) -> list[dict]:
 
 # --- the kernel literature ---------------------------------------------------------------------
 
-def parse_range(text: str) -> tuple[float, float]:
-    """'20-90' -> (20, 90); '3.87' -> (3.87, 3.87)."""
-    t = str(text).strip()
-    m = re.fullmatch(r"([0-9.]+)\s*[-\u2013]\s*([0-9.]+)", t)
-    if m:
-        lo, hi = float(m.group(1)), float(m.group(2))
-        if lo > hi:
-            raise ValueError(f"range '{text}' runs backwards")
-        return lo, hi
-    if re.fullmatch(r"[0-9.]+", t):
-        return float(t), float(t)
-    raise ValueError(f"'{text}' is not a number or a range")
-
-
 def literature_table(kernels: "pd.DataFrame", m: Decode, small_batch: int = 16,
                      batches=tuple(2 ** k for k in range(11))) -> "pd.DataFrame":
     """Set each row of reference quantized_kernels.csv beside what this model says about it.
@@ -264,7 +251,7 @@ def literature_table(kernels: "pd.DataFrame", m: Decode, small_batch: int = 16,
     rows = []
     marlin_kernel = None
     for r in kernels.to_dict("records"):
-        lo, hi = parse_range(r["value"])
+        lo, hi = split_range(r["value"])
         claim, work = r["claim"].lower(), r["work"]
         if "energy" in claim:
             model, note = "not modelled", "energy, not time"
