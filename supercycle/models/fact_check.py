@@ -1,0 +1,274 @@
+"""The fact-check ledger's arithmetic: interval figures, simple bounds, and the verdict function.
+
+Pure functions and small value types: no I/O, no plotting. `supercycle.ledger` declares the
+entries (which claims, which relationship); this module recomputes and judges.
+
+A figure is carried as an `Interval` (low, mid, high): a single figure has low = mid = high; a
+range keeps its ends and its stated midpoint. Arithmetic on intervals propagates both: `mid` is
+computed from the midpoints (the central reading of the article), `low`/`high` from interval
+arithmetic (every combination of the stated ends). So 4.5-5 over 1.5-2 gives mid 4.75/1.75 = 2.71
+and the range 4.5/2 = 2.25 to 5/1.5 = 3.33.
+
+The verdict compares a stated figure with what its own inputs imply (see `verdict`):
+
+- consistent: the recomputed value satisfies the stated range or bound, or the two agree within
+  `consistent_rel_tol` (relative);
+- rounding: they differ by no more than `rounding_rel_tol`, what printing a figure with few
+  digits or "約" (about) explains;
+- understated / overstated: a larger gap, with the stated figure below / above the recomputed one;
+- inconsistent: a larger gap where the two figures cannot both hold (parts that do not add up to
+  the total the text says they make, a hard bound broken, wording that contradicts itself);
+- conflicts with another article: a larger gap between two articles' figures for one thing;
+- cannot be checked: nothing in the articles or the reference data fixes the other side.
+
+Growth rates are compared as growth factors (1 + rate), so "about 5%" against 4.48% is a gap of
+1.05/1.0448 - 1 = 0.5%, not of 5/4.48 - 1 = 12%: the gap in the endpoint the rate implies.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+CONSISTENT = "consistent"
+ROUNDING = "rounding"
+UNDERSTATED = "understated"
+OVERSTATED = "overstated"
+INCONSISTENT = "inconsistent"
+CONFLICT = "conflicts with another article"
+UNCHECKABLE = "cannot be checked"
+VERDICTS = (CONSISTENT, ROUNDING, UNDERSTATED, OVERSTATED, INCONSISTENT, CONFLICT, UNCHECKABLE)
+
+# How a stated figure is compared with the recomputed one.
+COMPARES = (
+    "equal",      # the stated figure (or its range/bound) should equal the recomputed value
+    "growth",     # as "equal", but both are growth rates in per cent: compared as factors 1 + r/100
+    "at_most",    # the stated figure may not exceed the recomputed bound (e.g. Amdahl's law)
+    "at_least",   # the stated figure may not fall below the recomputed floor
+    "logical",    # the relationship returns True (holds) or False (contradiction)
+)
+# What a gap beyond rounding means for an entry.
+ON_GAP = ("direction", "inconsistent", "conflict")
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A figure with its stated range: low <= mid <= high (all equal for a single figure)."""
+    low: float
+    mid: float
+    high: float
+
+    def __post_init__(self):
+        if any(math.isnan(x) for x in (self.low, self.mid, self.high)):
+            raise ValueError(f"an interval needs three numbers, got {self}")
+        if not (self.low <= self.mid <= self.high):
+            raise ValueError(f"interval out of order: {self}")
+
+    @classmethod
+    def point(cls, x: float) -> "Interval":
+        return cls(x, x, x)
+
+    @classmethod
+    def of(cls, x) -> "Interval":
+        return x if isinstance(x, Interval) else cls.point(float(x))
+
+    @property
+    def is_point(self) -> bool:
+        return self.low == self.high
+
+    def _combine(self, other, op) -> "Interval":
+        o = Interval.of(other)
+        corners = [op(a, b) for a in (self.low, self.high) for b in (o.low, o.high)]
+        return Interval(min(corners), op(self.mid, o.mid), max(corners))
+
+    def __add__(self, other):
+        return self._combine(other, lambda a, b: a + b)
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        o = Interval.of(other)
+        return Interval(self.low - o.high, self.mid - o.mid, self.high - o.low)
+
+    def __rsub__(self, other):
+        return Interval.of(other) - self
+
+    def __mul__(self, other):
+        return self._combine(other, lambda a, b: a * b)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other):
+        o = Interval.of(other)
+        if o.low <= 0 <= o.high:
+            raise ZeroDivisionError(f"division by an interval that contains zero: {o}")
+        return self._combine(o, lambda a, b: a / b)
+
+    def __rtruediv__(self, other):
+        return Interval.of(other) / self
+
+    def __pow__(self, exponent: float):
+        if not isinstance(exponent, (int, float)):
+            raise TypeError("only a numeric exponent is supported")
+        if self.low < 0:
+            raise ValueError("power of an interval with negative values")
+        ends = sorted((self.low ** exponent, self.high ** exponent))
+        return Interval(ends[0], self.mid ** exponent, ends[1])
+
+    def __neg__(self):
+        return Interval(-self.high, -self.mid, -self.low)
+
+
+# --- simple relationships (used by the ledger) -------------------------------------------------
+
+def growth_pct(start, end) -> Interval:
+    """Growth from start to end, in per cent: (end / start - 1) x 100."""
+    return (Interval.of(end) / start - 1) * 100
+
+
+def cagr_pct(start, end, years: float) -> Interval:
+    """Compound annual growth rate in per cent over `years` years."""
+    if years <= 0:
+        raise ValueError("years must be positive")
+    return ((Interval.of(end) / start) ** (1.0 / years) - 1) * 100
+
+
+def amdahl_max_speedup(share_pct: float) -> float:
+    """Amdahl's law: removing a part that takes `share_pct` per cent of the time entirely speeds
+    the whole up by at most 1 / (1 - share). 80% -> 5x. A share of 100% has no finite bound."""
+    s = share_pct / 100.0
+    if not 0 <= s < 1:
+        raise ValueError("share must be in [0, 100) per cent")
+    return 1.0 / (1.0 - s)
+
+
+def amdahl_speedup(share_pct: float, part_speedup: float) -> float:
+    """Overall speed-up when a part taking `share_pct` per cent of the time runs `part_speedup`
+    times faster: 1 / ((1 - s) + s / k)."""
+    s = share_pct / 100.0
+    if not 0 <= s <= 1 or part_speedup <= 0:
+        raise ValueError("share in [0, 100] per cent and a positive part speed-up")
+    return 1.0 / ((1.0 - s) + s / part_speedup)
+
+
+def months_between(start: str, end: str) -> int:
+    """Whole months from one 'YYYY-MM' period to another: 2023-08 to 2025-12 is 28."""
+    (y0, m0), (y1, m1) = (map(int, p.split("-")) for p in (start, end))
+    if not (1 <= m0 <= 12 and 1 <= m1 <= 12):
+        raise ValueError(f"not YYYY-MM periods: {start!r}, {end!r}")
+    return (y1 - y0) * 12 + (m1 - m0)
+
+
+def implied_volume_growth_pct(revenue_growth_pct, price_growth_pct) -> Interval:
+    """Volume (bit) growth that revenue and price growth imply: (1 + g_rev) / (1 + g_price) - 1, in per cent."""
+    return ((1 + Interval.of(revenue_growth_pct) / 100) / (1 + Interval.of(price_growth_pct) / 100) - 1) * 100
+
+
+def implied_rate(amount_a, amount_b) -> Interval:
+    """The exchange rate (units of b per unit of a) that converting amount_a into amount_b used."""
+    return Interval.of(amount_b) / amount_a
+
+
+def implied_total(part, share_pct) -> Interval:
+    """The total of which `part` is `share_pct` per cent."""
+    return Interval.of(part) / (Interval.of(share_pct) / 100)
+
+
+# --- the verdict --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Stated:
+    """A stated figure: value, and low/high for a range or a one-sided bound (NaN where open)."""
+    value: float
+    low: float = math.nan
+    high: float = math.nan
+
+    @property
+    def kind(self) -> str:
+        lo, hi = not math.isnan(self.low), not math.isnan(self.high)
+        return {(True, True): "range", (True, False): "at_least", (False, True): "at_most"}.get((lo, hi), "point")
+
+
+@dataclass(frozen=True)
+class Result:
+    verdict: str
+    gap: float            # signed relative gap of the stated figure from the recomputed one (0 if satisfied; NaN if not numeric)
+    recomputed: float     # the central recomputed value (NaN where not numeric)
+
+
+def _factor(x: float) -> float:
+    return 1.0 + x / 100.0
+
+
+def relative_gap(stated: float, recomputed: float) -> float:
+    """(stated - recomputed) / |recomputed|: positive when the statement is larger."""
+    if recomputed == 0:
+        return math.inf if stated > 0 else (-math.inf if stated < 0 else 0.0)
+    return (stated - recomputed) / abs(recomputed)
+
+
+def verdict(stated: Stated | None, recomputed, *, compare: str = "equal", on_gap: str = "direction",
+            consistent_rel_tol: float = 0.001, rounding_rel_tol: float = 0.05) -> Result:
+    """Judge a stated figure against the value its inputs imply.
+
+    `recomputed` is a number, an Interval, a bool for compare="logical", or None when nothing
+    can be recomputed (-> cannot be checked). Ranges stay ranges on both sides: a statement is
+    satisfied when its range (or one-sided bound: "超過50%" is 50 or more) overlaps the recomputed
+    range; otherwise the gap is measured between the nearest ends, relative to the recomputed end.
+    For "at_most"/"at_least" every stated end must respect the most generous recomputed bound.
+    """
+    if compare not in COMPARES:
+        raise ValueError(f"compare must be one of {COMPARES}")
+    if on_gap not in ON_GAP:
+        raise ValueError(f"on_gap must be one of {ON_GAP}")
+    if not 0 <= consistent_rel_tol <= rounding_rel_tol:
+        raise ValueError("need 0 <= consistent_rel_tol <= rounding_rel_tol")
+    if recomputed is None:
+        return Result(UNCHECKABLE, math.nan, math.nan)
+    beyond = {"direction": None, "inconsistent": INCONSISTENT, "conflict": CONFLICT}[on_gap]
+    if compare == "logical":
+        if not isinstance(recomputed, bool):
+            raise TypeError("a logical relationship returns True or False")
+        return Result(CONSISTENT if recomputed else (beyond or INCONSISTENT), math.nan, math.nan)
+    if stated is None:
+        raise ValueError("a numeric comparison needs a stated figure")
+
+    rec = Interval.of(recomputed)
+    conv = _factor if compare == "growth" else float
+    r_lo, r_hi = conv(rec.low), conv(rec.high)
+    if stated.kind == "point":
+        lo = hi = conv(stated.value)
+    else:
+        lo = conv(stated.low) if not math.isnan(stated.low) else -math.inf
+        hi = conv(stated.high) if not math.isnan(stated.high) else math.inf
+    ends = [x for x in (lo, hi) if math.isfinite(x)]
+    if compare == "at_most":      # every stated end must stay at or under the (most generous) bound
+        worst = max(ends)
+        target_ok, gap = worst <= r_hi, relative_gap(worst, r_hi)
+    elif compare == "at_least":   # every stated end must reach the (least demanding) floor
+        worst = min(ends)
+        target_ok, gap = worst >= r_lo, relative_gap(worst, r_lo)
+    elif r_hi < lo:               # the whole recomputed range lies under the statement
+        target_ok, gap = False, relative_gap(lo, r_hi)
+    elif r_lo > hi:               # ... or over it
+        target_ok, gap = False, relative_gap(hi, r_lo)
+    else:                         # the ranges overlap
+        target_ok, gap = True, 0.0
+    if target_ok:
+        gap = 0.0
+    mid = rec.mid
+    if target_ok or abs(gap) <= consistent_rel_tol:
+        return Result(CONSISTENT, gap, mid)
+    if abs(gap) <= rounding_rel_tol:
+        return Result(ROUNDING, gap, mid)
+    if beyond:
+        return Result(beyond, gap, mid)
+    return Result(OVERSTATED if gap > 0 else UNDERSTATED, gap, mid)
+
+
+def tally(verdicts) -> dict[str, int]:
+    """Count verdicts in the fixed order of VERDICTS (zeros kept, so a chart has every bar)."""
+    verdicts = list(verdicts)
+    unknown = set(verdicts) - set(VERDICTS)
+    if unknown:
+        raise ValueError(f"unknown verdicts: {sorted(unknown)}")
+    return {v: verdicts.count(v) for v in VERDICTS}

@@ -1,0 +1,138 @@
+"""Unit tests for supercycle.models.fact_check, with cases checkable by hand."""
+import math
+
+import pytest
+
+from supercycle.models import fact_check as fc
+from supercycle.models.fact_check import Interval, Stated
+
+TOL = dict(consistent_rel_tol=0.001, rounding_rel_tol=0.05)
+
+
+def test_interval_arithmetic_keeps_midpoint_and_ends():
+    a = Interval(4.5, 4.75, 5.0)
+    b = Interval(1.5, 1.75, 2.0)
+    q = a / b
+    # mid 4.75 / 1.75 = 2.714...; ends 4.5 / 2 = 2.25 and 5 / 1.5 = 3.333...
+    assert q.mid == pytest.approx(4.75 / 1.75)
+    assert (q.low, q.high) == pytest.approx((2.25, 10 / 3))
+    s = a - b  # 4.5 - 2 = 2.5 ... 5 - 1.5 = 3.5, mid 3
+    assert (s.low, s.mid, s.high) == pytest.approx((2.5, 3.0, 3.5))
+    assert (2 * a).high == 10 and (a + 1).low == 5.5 and (10 - a).low == 5.0
+    with pytest.raises(ZeroDivisionError):
+        a / Interval(-1, 0, 1)
+    with pytest.raises(ValueError):
+        Interval(2, 1, 3)
+
+
+def test_growth_and_cagr_by_hand():
+    # 759 -> 793: 34 / 759 = 4.4796%
+    assert fc.growth_pct(759, 793).mid == pytest.approx(100 * 34 / 759)
+    # doubling over 2 years: sqrt(2) - 1 = 41.42%
+    assert fc.cagr_pct(1, 2, 2).mid == pytest.approx(100 * (math.sqrt(2) - 1))
+    with pytest.raises(ValueError):
+        fc.cagr_pct(1, 2, 0)
+
+
+def test_amdahl_bound_and_partial_speedup():
+    assert fc.amdahl_max_speedup(80) == pytest.approx(5.0)          # 1 / (1 - 0.8)
+    assert fc.amdahl_max_speedup(0) == pytest.approx(1.0)
+    # 80% of the time made 4x faster: 1 / (0.2 + 0.8 / 4) = 1 / 0.4 = 2.5
+    assert fc.amdahl_speedup(80, 4) == pytest.approx(2.5)
+    with pytest.raises(ValueError):
+        fc.amdahl_max_speedup(100)
+
+
+def test_months_between():
+    assert fc.months_between("2023-08", "2025-12") == 28   # 2 years 4 months
+    assert fc.months_between("2026-01", "2026-01") == 0
+    with pytest.raises(ValueError):
+        fc.months_between("2026-13", "2027-01")
+
+
+def test_implied_volume_growth():
+    # revenue +51%, price +33%: 1.51 / 1.33 - 1 = 13.53% more bits
+    assert fc.implied_volume_growth_pct(51, 33).mid == pytest.approx(100 * (1.51 / 1.33 - 1))
+    assert fc.implied_volume_growth_pct(10, 10).mid == pytest.approx(0.0)
+
+
+def test_implied_rate_and_total():
+    # 19 trillion won for 12.9 bn dollars: 19000 / 12.9 = 1472.9 won per dollar
+    assert fc.implied_rate(12.9, 19000).mid == pytest.approx(1472.868, rel=1e-5)
+    # 2.8% of a total is 34.56: total 1234.29
+    assert fc.implied_total(34.56, 2.8).mid == pytest.approx(34.56 / 0.028)
+
+
+def test_exact_and_small_gaps():
+    # 1801 against a stated 1800: gap -1/1801 = -0.056% -> consistent
+    assert fc.verdict(Stated(1800), 1801, **TOL).verdict == fc.CONSISTENT
+    # 3456 against a stated 3460: gap +4/3456 = 0.116% -> rounding
+    r = fc.verdict(Stated(3460), 3456, **TOL)
+    assert r.verdict == fc.ROUNDING and r.gap == pytest.approx(4 / 3456)
+
+
+def test_growth_rates_compare_as_factors():
+    # 'about 5%' vs 4.48%: 1.05 / 1.0448 - 1 = 0.50% -> rounding (not the 12% of 5 / 4.48)
+    r = fc.verdict(Stated(5), 4.48, compare="growth", **TOL)
+    assert r.verdict == fc.ROUNDING and r.gap == pytest.approx(1.05 / 1.0448 - 1)
+    # 30% vs 48%: 1.30 / 1.48 - 1 = -12.2% -> understated
+    assert fc.verdict(Stated(30), 48, compare="growth", **TOL).verdict == fc.UNDERSTATED
+
+
+def test_direction_of_large_gaps():
+    assert fc.verdict(Stated(120), 100, **TOL).verdict == fc.OVERSTATED    # +20%
+    assert fc.verdict(Stated(80), 100, **TOL).verdict == fc.UNDERSTATED    # -20%
+    assert fc.verdict(Stated(120), 100, on_gap="conflict", **TOL).verdict == fc.CONFLICT
+    assert fc.verdict(Stated(120), 100, on_gap="inconsistent", **TOL).verdict == fc.INCONSISTENT
+    # the thresholds are parameters: with a 25% rounding tolerance 120 vs 100 is rounding
+    assert fc.verdict(Stated(120), 100, consistent_rel_tol=0.001, rounding_rel_tol=0.25).verdict == fc.ROUNDING
+
+
+def test_ranges_and_one_sided_bounds():
+    # 'over 150%' is satisfied by 171%
+    assert fc.verdict(Stated(150, low=150), 171, compare="growth", **TOL).verdict == fc.CONSISTENT
+    # 'over 60' is not satisfied by 50: gap (60 - 50) / 50 = +20% -> overstated
+    r = fc.verdict(Stated(60, low=60), 50, **TOL)
+    assert r.verdict == fc.OVERSTATED and r.gap == pytest.approx(0.2)
+    # 'under 44' is satisfied by 31.7 ...
+    assert fc.verdict(Stated(44, high=44), 31.7, **TOL).verdict == fc.CONSISTENT
+    # a stated range 6-8 and a recomputed 7 agree
+    assert fc.verdict(Stated(7, 6, 8), 7.0, **TOL).verdict == fc.CONSISTENT
+    # a stated 2 against a recomputed range 2.06-2.34: nearest end 2.06, gap (2 - 2.06) / 2.06 = -2.9%
+    r = fc.verdict(Stated(2), Interval(2.06, 2.2, 2.34), **TOL)
+    assert r.verdict == fc.ROUNDING and r.gap == pytest.approx(2 / 2.06 - 1)
+    # a stated 4 against 1.5-3.1: gap (4 - 3.1) / 3.1 = +29% -> overstated
+    assert fc.verdict(Stated(4), Interval(1.5, 2.3, 3.1), **TOL).verdict == fc.OVERSTATED
+
+
+def test_bounds_at_most_and_at_least():
+    # Amdahl: a stated 7x under a 5x bound: (7 - 5) / 5 = +40% -> inconsistent
+    r = fc.verdict(Stated(7), 5.0, compare="at_most", on_gap="inconsistent", **TOL)
+    assert r.verdict == fc.INCONSISTENT and r.gap == pytest.approx(0.4)
+    assert fc.verdict(Stated(4), 5.0, compare="at_most", **TOL).verdict == fc.CONSISTENT
+    # a range must lie under the bound at both ends: 20-23 under 33 holds, 30-36 does not (36/33 - 1 = 9%)
+    assert fc.verdict(Stated(21.5, 20, 23), 33, compare="at_most", **TOL).verdict == fc.CONSISTENT
+    assert fc.verdict(Stated(33, 30, 36), 33, compare="at_most", **TOL).verdict == fc.OVERSTATED
+    # a total of 1.1 must be at least the 1.055 of it that is funded
+    assert fc.verdict(Stated(1.1), 1.055, compare="at_least", **TOL).verdict == fc.CONSISTENT
+    assert fc.verdict(Stated(1.0), 1.2, compare="at_least", **TOL).verdict == fc.UNDERSTATED
+
+
+def test_logical_and_uncheckable():
+    assert fc.verdict(None, True, compare="logical", **TOL).verdict == fc.CONSISTENT
+    assert fc.verdict(None, False, compare="logical", **TOL).verdict == fc.INCONSISTENT
+    assert fc.verdict(Stated(1), None, **TOL).verdict == fc.UNCHECKABLE
+    with pytest.raises(TypeError):
+        fc.verdict(None, 1.0, compare="logical", **TOL)
+    with pytest.raises(ValueError):
+        fc.verdict(Stated(1), 1.0, compare="sideways", **TOL)
+    with pytest.raises(ValueError):
+        fc.verdict(Stated(1), 1.0, consistent_rel_tol=0.1, rounding_rel_tol=0.05)
+
+
+def test_tally_keeps_every_verdict_in_order():
+    t = fc.tally([fc.ROUNDING, fc.CONSISTENT, fc.ROUNDING])
+    assert list(t) == list(fc.VERDICTS)
+    assert t[fc.ROUNDING] == 2 and t[fc.CONSISTENT] == 1 and t[fc.CONFLICT] == 0
+    with pytest.raises(ValueError):
+        fc.tally(["fine"])
