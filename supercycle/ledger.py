@@ -21,6 +21,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
+from .data import split_range
 from .models import fact_check as fc
 from .models.fact_check import Interval
 
@@ -71,14 +72,10 @@ def claim_interval(c) -> Interval:
     return Interval.point(c.value)
 
 
-def parse_range(text: str) -> Interval:
-    """'55-60' -> Interval(55, 57.5, 60); '975.5' -> a point."""
-    text = str(text).strip()
-    m = re.fullmatch(r"(-?[\d.]+)\s*[-–]\s*([\d.]+)", text)
-    if m:
-        lo, hi = float(m.group(1)), float(m.group(2))
-        return Interval(lo, (lo + hi) / 2, hi)
-    return Interval.point(float(text))
+def range_interval(text: str) -> Interval:
+    """A reference value as an Interval: '55-60' -> Interval(55, 57.5, 60); '975.5' -> a point."""
+    lo, hi = split_range(text)
+    return Interval(lo, (lo + hi) / 2, hi) if lo != hi else Interval.point(lo)
 
 
 class Context:
@@ -111,7 +108,7 @@ class Context:
         rows = df[df[key].str.startswith(item_prefix)]
         if len(rows) != 1:
             raise KeyError(f"reference {name}: {len(rows)} rows whose {key} starts with {item_prefix!r}")
-        return parse_range(rows.iloc[0][column])
+        return range_interval(rows.iloc[0][column])
 
     def ref_note(self, name: str, item_prefix: str, label: str, key: str = "item") -> float:
         """A number given in a reference row's note, after `label` ('SK hynix 32.1%' -> 32.1)."""

@@ -213,10 +213,10 @@ def test_period_years():
         ledger._year("soon")
 
 
-def test_parse_range():
-    iv = ledger.parse_range("55-60")
+def test_range_interval():
+    iv = ledger.range_interval("55-60")
     assert (iv.low, iv.mid, iv.high) == (55.0, 57.5, 60.0)
-    assert ledger.parse_range("975.5").mid == 975.5
+    assert ledger.range_interval("975.5").mid == 975.5
 
 
 # --- parameter defaults that are data ------------------------------------------------------------
