@@ -14,6 +14,7 @@ import csv
 import math
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -63,6 +64,13 @@ UNITS: dict[str, str] = {
 TOPICS = ("supercycle", "hbm", "hbf", "packaging", "streamdq", "markets")
 KINDS = ("actual", "forecast", "estimate", "target", "plan", "claim")
 PRECISIONS = ("day", "month", "year")
+# Normalised periods: 2026, 2026Q1, 2026H2, 2025-12, 2025-08-28, end-2026, mid-2026, early-2028,
+# late-2027, and spans of two of these (2026-2027, 2027Q4-2028Q1). Empty: the figure has no period.
+_POINT = (r"(?:(?:end|mid|early|late)-)?\d{4}"
+          r"(?:Q[1-4]|H[12]|-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?")
+PERIOD = re.compile(rf"(?:{_POINT}(?:-{_POINT})?)?")
+# The months that a vague part of a year covers.
+_PART_MONTHS = {"early": (1, 4), "mid": (6, 8), "late": (9, 12), "end": (12, 12)}
 
 CLAIM_COLUMNS = ["id", "source_id", "topic", "entity", "metric", "period", "value", "low", "high",
                  "unit", "kind", "attributed_to", "quote", "note"]
@@ -156,6 +164,9 @@ def validate_claims(df: pd.DataFrame, source_ids: set[str], name: str = "data/cl
             _fail(name, i, "unit", f"unknown unit '{r['unit']}'")
         if r["kind"] not in KINDS:
             _fail(name, i, "kind", f"'{r['kind']}' not one of {KINDS}")
+        if not PERIOD.fullmatch(r["period"]):
+            _fail(name, i, "period", f"'{r['period']}' is not a normalised period (2026, 2026Q1, 2026H2, "
+                                     "2025-12, 2025-08-28, end-2026, 2026-2027, ...)")
         for col in ("entity", "metric", "attributed_to", "quote"):
             if not r[col].strip():
                 _fail(name, i, col, "empty")
@@ -282,6 +293,57 @@ def claims() -> Claims:
 def claim(cid: str) -> Claim:
     """Shorthand: `claim("dram.wafers.samsung.2026").value`."""
     return claims().get(cid)
+
+
+def period_bounds(period: str) -> tuple[date, date]:
+    """The first and last day a normalised period covers: '2026' -> 2026-01-01..2026-12-31;
+    '2026H2', '2025Q3', '2026-04', '2025-08-28'; 'early-2028' (Jan-Apr), 'mid-2026' (Jun-Aug),
+    'late-2027' (Sep-Dec), 'end-2027' (December); a span 'A-B' runs from A's first day to B's last.
+    Anything else, or a span that ends before it starts, raises ValueError."""
+    p = str(period).strip()
+    if not p or not PERIOD.fullmatch(p):
+        raise ValueError(f"period '{period}' is not a normalised period")
+    m = re.fullmatch(rf"({_POINT})-({_POINT})", p)
+    if m and not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", p):  # a span, not a month or a day
+        start, end = period_bounds(m.group(1))[0], period_bounds(m.group(2))[1]
+        if start > end:
+            raise ValueError(f"period '{period}' ends before it starts")
+        return start, end
+    if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", p):
+        d = date(int(m[1]), int(m[2]), int(m[3]))
+        return d, d
+    if m := re.fullmatch(r"(\d{4})-(\d{2})", p):
+        return _months(int(m[1]), int(m[2]), int(m[2]))
+    if m := re.fullmatch(r"(\d{4})H([12])", p):
+        h = int(m[2])
+        return _months(int(m[1]), 6 * h - 5, 6 * h)
+    if m := re.fullmatch(r"(\d{4})Q([1-4])", p):
+        q = int(m[2])
+        return _months(int(m[1]), 3 * q - 2, 3 * q)
+    if m := re.fullmatch(r"(early|mid|late|end)-(\d{4})", p):
+        return _months(int(m[2]), *_PART_MONTHS[m[1]])
+    if m := re.fullmatch(r"(\d{4})", p):
+        return _months(int(m[1]), 1, 12)
+    raise ValueError(f"period '{period}' is not a date or span that can be placed")
+
+
+def _months(year: int, first: int, last: int) -> tuple[date, date]:
+    nxt = date(year + 1, 1, 1) if last == 12 else date(year, last + 1, 1)
+    return date(year, first, 1), date.fromordinal(nxt.toordinal() - 1)
+
+
+def period_years(period: str) -> tuple[float, float]:
+    """A period as (start, end) in decimal years, for time axes: '2026Q2' -> (2026.25, 2026.5),
+    '2026H2' -> (2026.5, 2027.0), '2027-2028' -> (2027.0, 2029.0). Each month is 1/12 of a
+    year, so quarters and halves fall on exact fractions."""
+    first, last = period_bounds(period)
+    after = date.fromordinal(last.toordinal() + 1)
+    return _decimal_year(first), _decimal_year(after)
+
+
+def _decimal_year(d: date) -> float:
+    month_days = (date(d.year + (d.month == 12), d.month % 12 + 1, 1) - date(d.year, d.month, 1)).days
+    return d.year + (d.month - 1) / 12 + (d.day - 1) / month_days / 12
 
 
 _RANGE = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*(?:-|–|to)\s*([+-]?\d+(?:\.\d+)?)\s*%?")

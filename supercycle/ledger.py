@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from .data import split_range
+from .data import period_bounds, split_range
 from .models import fact_check as fc
 from .models.fact_check import Interval
 
@@ -131,11 +131,8 @@ def _gpu_hbm_gb(x) -> float:
 
 
 def _year(period: str) -> int:
-    """The calendar year in a period label ('end-2027' -> 2027, '2026Q2' -> 2026)."""
-    m = re.search(r"(19|20)\d\d", period)
-    if not m:
-        raise ValueError(f"no year in period {period!r}")
-    return int(m.group(0))
+    """The calendar year a period starts in ('end-2027' -> 2027, '2016-2025' -> 2016)."""
+    return period_bounds(period)[0].year
 
 
 def _years(x, first: str, last: str) -> float:

@@ -1,5 +1,4 @@
 """Units of the build pipeline: cache keys, notebook normalisation, the build-info block, swaps."""
-from pathlib import Path
 from types import SimpleNamespace
 
 import nbformat

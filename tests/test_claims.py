@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import math
 import os
-import re
 from pathlib import Path
 
 import pytest
@@ -151,12 +150,8 @@ def test_quote_comes_from_named_source(row, seed_lines, article_lines):
         f"{_where(row)}: quote is not in article '{row['source_id']}' but in {others}: {q!r}"
 
 
-# Normalised periods (data/README.md): 2026, 2026Q1, 2026H2, 2025-12, 2025-08-28, end-2026,
-# mid-2026, early-2028, late-2027, and spans of two of these: 2026-2027, 2027Q4-2028Q1. Empty when
-# the figure has no period (a specification, a rank).
-_POINT = (r"(?:(?:end|mid|early|late)-)?\d{4}"
-          r"(?:Q[1-4]|H[12]|-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?")
-PERIOD = re.compile(rf"(?:{_POINT}(?:-{_POINT})?)?")
+# Normalised periods: the grammar lives with the schema (supercycle.data.PERIOD).
+PERIOD = sdata.PERIOD
 
 
 @pytest.mark.parametrize("row", ROWS, ids=ROW_IDS)

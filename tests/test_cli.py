@@ -6,7 +6,6 @@ are byte-identical; changing one parameter re-executes that chapter only.
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 import signal
@@ -174,7 +173,7 @@ def test_two_default_builds_give_identical_notebooks(project):
         runs.append({p.name: p.read_bytes() for p in sorted((project / "chapters").glob("*.ipynb"))})
     assert runs[0].keys() == runs[1].keys() and runs[0]
     for name in runs[0]:
-        a, b = (project / "chapters" / name), None
+        a = project / "chapters" / name
         text0 = runs[0][name].decode()
         for bad, why in [(str(project), "an absolute path"), ("start_time", "a papermill timestamp"),
                          ("end_time", "a papermill timestamp")]:

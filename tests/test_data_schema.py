@@ -5,6 +5,7 @@ package's own reader and validators (`supercycle.data._read_csv`, `validate_clai
 `validate_sources`). Rows are numbered from 1 (the header is row 0).
 """
 import csv
+from datetime import date
 import math
 import os
 
@@ -284,3 +285,52 @@ def test_split_range_of_an_empty_value_is_nan():
 def test_split_range_rejects(text):
     with pytest.raises(ValueError):
         sd.split_range(text)
+
+
+# --- periods ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("period, first, last", [
+    ("2026", date(2026, 1, 1), date(2026, 12, 31)),
+    ("2025H1", date(2025, 1, 1), date(2025, 6, 30)),
+    ("2026H2", date(2026, 7, 1), date(2026, 12, 31)),
+    ("2025Q3", date(2025, 7, 1), date(2025, 9, 30)),
+    ("2026Q4", date(2026, 10, 1), date(2026, 12, 31)),
+    ("2024-02", date(2024, 2, 1), date(2024, 2, 29)),       # a leap year
+    ("2025-12", date(2025, 12, 1), date(2025, 12, 31)),
+    ("2025-08-28", date(2025, 8, 28), date(2025, 8, 28)),
+    ("early-2028", date(2028, 1, 1), date(2028, 4, 30)),
+    ("mid-2026", date(2026, 6, 1), date(2026, 8, 31)),
+    ("late-2027", date(2027, 9, 1), date(2027, 12, 31)),
+    ("end-2027", date(2027, 12, 1), date(2027, 12, 31)),
+    ("2027-2028", date(2027, 1, 1), date(2028, 12, 31)),
+    ("2027Q4-2028Q1", date(2027, 10, 1), date(2028, 3, 31)),
+    ("end-2025-end-2026", date(2025, 12, 1), date(2026, 12, 31)),
+])
+def test_period_bounds(period, first, last):
+    assert sd.period_bounds(period) == (first, last)
+
+
+@pytest.mark.parametrize("period, span", [
+    ("2026Q1", (2026.0, 2026.25)), ("2026Q2", (2026.25, 2026.5)),   # a quarter is 3/12 of a year
+    ("2026H2", (2026.5, 2027.0)), ("2027", (2027.0, 2028.0)),
+    ("2027-2028", (2027.0, 2029.0)),                                  # through the end of 2028
+    ("2027Q4-2028Q1", (2027.75, 2028.25)), ("2026-03", (2026 + 2 / 12, 2026.25)),
+])
+def test_period_years(period, span):
+    assert sd.period_years(period) == pytest.approx(span)
+
+
+@pytest.mark.parametrize("bad", ["", "soon", "FY2026", "2026Q5", "2026H3", "2026-13", "2026-27",
+                                 "2028-2026", "Q1 2026", "2026-2027-2028"])
+def test_period_bounds_refuses_what_it_cannot_place(bad):
+    with pytest.raises(ValueError):
+        sd.period_bounds(bad)
+
+
+def test_a_period_outside_the_grammar_fails_loading(tmp_path):
+    path = tmp_path / "claims.csv"
+    rows = [dict(r) for r in GOOD]
+    rows[0]["period"] = "Q1 2026"
+    write_claims(path, rows)
+    with pytest.raises(DataError, match=rf"row 1, column 'period'.*Q1 2026"):
+        load_claims(path)

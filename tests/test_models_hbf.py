@@ -167,14 +167,6 @@ def test_market_growth_and_crossover_by_hand():
 
 # --- periods and capacity checks ----------------------------------------------------------------
 
-def test_period_span():
-    assert H.period_span("2026") == (2026.0, 2027.0)
-    assert H.period_span("2026H2") == (2026.5, 2027.0)
-    assert H.period_span("2027Q4-2028Q1") == (2027.75, 2028.25)
-    with pytest.raises(ValueError):
-        H.period_span("soon")
-    with pytest.raises(ValueError):
-        H.period_span("2026H3")
 
 
 def test_capacity_checks_by_hand():

@@ -158,27 +158,6 @@ def test_pe_discount():
 
 # --- timeline ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("period,start,end", [
-    ("2026", date(2026, 1, 1), date(2026, 12, 31)),
-    ("2026H2", date(2026, 7, 1), date(2026, 12, 31)),
-    ("2026Q1", date(2026, 1, 1), date(2026, 3, 31)),
-    ("2024Q1", date(2024, 1, 1), date(2024, 3, 31)),
-    ("2026Q4", date(2026, 10, 1), date(2026, 12, 31)),
-    ("2028-02", date(2028, 2, 1), date(2028, 2, 29)),    # leap year
-    ("2025-12", date(2025, 12, 1), date(2025, 12, 31)),
-    ("2026-01-29", date(2026, 1, 29), date(2026, 1, 29)),
-    ("end-2026", date(2026, 12, 1), date(2026, 12, 31)),
-    ("2027-2028", date(2027, 1, 1), date(2028, 12, 31)),
-    ("2027Q4-2028Q1", date(2027, 10, 1), date(2028, 3, 31)),
-])
-def test_period_interval(period, start, end):
-    assert m.period_interval(period) == (start, end)
-
-
-@pytest.mark.parametrize("bad", ["2028-2026", "2026-27", "FY2026", "2026Q5"])
-def test_period_interval_refuses_what_it_cannot_place(bad):
-    with pytest.raises(ValueError):
-        m.period_interval(bad)
 
 
 def test_timeline_dates_by_period_or_value_and_filters_years():

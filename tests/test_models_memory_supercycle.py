@@ -231,18 +231,3 @@ def test_scenarios_in_range_and_coherent():
     assert up["icms_demand_2027_tb"] > down["icms_demand_2027_tb"]
 
 
-@pytest.mark.parametrize("period,span", [
-    ("2026Q2", (2026.25, 2026.5)),   # second quarter: a quarter-year from 2026.25
-    ("2026H2", (2026.5, 2027.0)),    # second half
-    ("2027", (2027.0, 2028.0)),
-    ("2027-2028", (2027.0, 2029.0)),  # through the end of 2028
-    ("2026Q1", (2026.0, 2026.25)),
-])
-def test_period_span(period, span):
-    assert m.period_span(period) == span
-
-
-@pytest.mark.parametrize("bad", ["2026-01", "end-2026", "2028-2027", ""])
-def test_period_span_rejects(bad):
-    with pytest.raises(ValueError):
-        m.period_span(bad)

@@ -19,7 +19,6 @@ Four models:
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -263,25 +262,6 @@ def crossover_year(hbm_start: float, hbm_year: int, hbm_cagr_pct: float,
     return (math.log(hbm_start) - math.log(hbf_start) - gh * hbm_year + gf * hbf_year) / (gf - gh)
 
 
-# --- periods, for the timeline --------------------------------------------------------------
-
-def period_span(period: str) -> tuple[float, float]:
-    """A period as (start, end) in fractional years: '2026' → (2026, 2027); '2026H2' → (2026.5, 2027);
-    '2027Q4' → (2027.75, 2028); 'A-B' spans from A's start to B's end."""
-    text = period.strip()
-    m = re.fullmatch(r"(\d{4})(?:(H|Q)([1-4]))?", text)
-    if m:
-        year = int(m.group(1))
-        if not m.group(2):
-            return (float(year), float(year + 1))
-        n, k = (2, int(m.group(3))) if m.group(2) == "H" else (4, int(m.group(3)))
-        if m.group(2) == "H" and k > 2:
-            raise ValueError(f"period '{period}': a half is H1 or H2")
-        return (year + (k - 1) / n, year + k / n)
-    if "-" in text:
-        a, b = text.split("-", 1)
-        return (period_span(a)[0], period_span(b)[1])
-    raise ValueError(f"period '{period}' not understood")
 
 
 # --- a whole set-up, and grids for the charts -----------------------------------------------

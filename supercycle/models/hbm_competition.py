@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date
 
 import pandas as pd
+
+from supercycle.data import period_bounds
 
 # --- technology: interface arithmetic ------------------------------------------------------
 
@@ -179,35 +180,6 @@ def implied_earnings(market_cap: float, pe: float) -> float:
 
 # --- timeline --------------------------------------------------------------------------------
 
-def period_interval(period: str) -> tuple[date, date]:
-    """The calendar interval a claims `period` names: '2026' -> 2026-01-01..2026-12-31;
-    '2026H2', '2026Q1', '2026-01', '2026-01-29', 'end-2026' (the last month)."""
-    p = str(period).strip()
-    if m := re.fullmatch(r"(\d{4})", p):
-        y = int(m.group(1)); return date(y, 1, 1), date(y, 12, 31)
-    if m := re.fullmatch(r"end-(\d{4})", p):
-        y = int(m.group(1)); return date(y, 12, 1), date(y, 12, 31)
-    if m := re.fullmatch(r"(\d{4})H([12])", p):
-        y, h = int(m.group(1)), int(m.group(2))
-        return (date(y, 1, 1), date(y, 6, 30)) if h == 1 else (date(y, 7, 1), date(y, 12, 31))
-    if m := re.fullmatch(r"(\d{4})Q([1-4])", p):
-        y, q = int(m.group(1)), int(m.group(2))
-        nxt = date(y + 1, 1, 1) if q == 4 else date(y, 3 * q + 1, 1)
-        return date(y, 3 * q - 2, 1), date.fromordinal(nxt.toordinal() - 1)
-    if m := re.fullmatch(r"(\d{4})-(\d{2})", p):
-        y, mo = int(m.group(1)), int(m.group(2))
-        nxt = date(y + (mo == 12), mo % 12 + 1, 1)
-        return date(y, mo, 1), date.fromordinal(nxt.toordinal() - 1)
-    if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", p):
-        d = date(int(m.group(1)), int(m.group(2)), int(m.group(3))); return d, d
-    if m := re.fullmatch(r"(\d{4}(?:Q[1-4]|H[12])?)-(\d{4}(?:Q[1-4]|H[12])?)", p):
-        start, end = period_interval(m.group(1))[0], period_interval(m.group(2))[1]
-        if start > end:
-            raise ValueError(f"period '{period}' ends before it starts")
-        return start, end
-    raise ValueError(f"period '{period}' is not a date or span this timeline can place")
-
-
 def timeline(frame: pd.DataFrame, first_year: int = 2025, last_year: int = 2030) -> pd.DataFrame:
     """Dated events from a claims frame: rows with unit 'date' (dated by `period`) or 'year'
     (dated by `value`), starting within [first_year, last_year]. Rows whose period cannot be
@@ -222,7 +194,7 @@ def timeline(frame: pd.DataFrame, first_year: int = 2025, last_year: int = 2030)
         else:
             continue
         try:
-            start, end = period_interval(text)
+            start, end = period_bounds(text)
         except ValueError:
             continue
         if not (first_year <= start.year <= last_year):

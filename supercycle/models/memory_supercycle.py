@@ -240,26 +240,3 @@ def sensitivity(func, base: dict, ranges: dict, output: str, points: int = 5):
     return sorted(rows, key=lambda r: -abs(r["high"] - r["low"]))
 
 
-# --- periods on a time axis ---------------------------------------------------------------------
-
-_PERIOD = re.compile(r"^(\d{4})(?:(Q[1-4]|H[12])|-(\d{4}))?$")
-
-
-def period_span(period: str) -> tuple[float, float]:
-    """A period as (start, end) in decimal years: '2026Q2' -> (2026.25, 2026.5),
-    '2026H2' -> (2026.5, 2027.0), '2027' -> (2027.0, 2028.0), '2027-2028' -> (2027.0, 2029.0)."""
-    m = _PERIOD.match(str(period).strip())
-    if not m:
-        raise ValueError(f"period '{period}' is not YYYY, YYYYQn, YYYYHn or YYYY-YYYY")
-    year = int(m.group(1))
-    if m.group(2):
-        part = m.group(2)
-        n = int(part[1])
-        size = 0.25 if part[0] == "Q" else 0.5
-        return year + (n - 1) * size, year + n * size
-    if m.group(3):
-        end = int(m.group(3))
-        if end < year:
-            raise ValueError(f"period '{period}': end before start")
-        return float(year), end + 1.0
-    return float(year), year + 1.0

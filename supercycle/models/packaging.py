@@ -8,11 +8,12 @@ object with the `supercycle.data.Claim` attributes), so every function can be te
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
 import pandas as pd
+
+from supercycle.data import period_bounds as data_period_bounds
 
 # --- growth arithmetic ------------------------------------------------------------------------
 
@@ -236,40 +237,10 @@ def rate_disagreements(rates: pd.DataFrame) -> pd.DataFrame:
 
 # --- periods ----------------------------------------------------------------------------------
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_HALF = re.compile(r"^(\d{4})H([12])$")
-_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
-_WORD = re.compile(r"^(early|mid|end)-(\d{4})$")
-_YEAR = re.compile(r"^(\d{4})$")
-
-
 def period_bounds(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The first and last day a period covers: '2026' -> Jan 1 to Dec 31; '2026-04' -> April;
-    '2026H2' -> Jul 1 to Dec 31; '2025Q3'; '2025-08-28'; 'early-2028' -> Jan 1 to Apr 30;
-    'mid-2026' -> Jun 1 to Aug 31; 'end-2027' -> Dec 1 to Dec 31."""
-    p = str(period).strip()
-    if m := _DAY.match(p):
-        d = pd.Timestamp(int(m[1]), int(m[2]), int(m[3]))
-        return d, d
-    if m := _MONTH.match(p):
-        d = pd.Timestamp(int(m[1]), int(m[2]), 1)
-        return d, d + pd.offsets.MonthEnd(0)
-    if m := _HALF.match(p):
-        y, h = int(m[1]), int(m[2])
-        return pd.Timestamp(y, 1 + 6 * (h - 1), 1), pd.Timestamp(y, 6 * h, 30 if h == 1 else 31)
-    if m := _QUARTER.match(p):
-        y, q = int(m[1]), int(m[2])
-        start = pd.Timestamp(y, 3 * q - 2, 1)
-        return start, start + pd.offsets.QuarterEnd(0)
-    if m := _WORD.match(p):
-        y = int(m[2])
-        months = {"early": (1, 4), "mid": (6, 8), "end": (12, 12)}[m[1]]
-        return pd.Timestamp(y, months[0], 1), pd.Timestamp(y, months[1], 1) + pd.offsets.MonthEnd(0)
-    if m := _YEAR.match(p):
-        y = int(m[1])
-        return pd.Timestamp(y, 1, 1), pd.Timestamp(y, 12, 31)
-    raise ValueError(f"cannot read period '{period}'")
+    """`supercycle.data.period_bounds` as Timestamps, for the Gantt chart's time axis."""
+    first, last = data_period_bounds(period)
+    return pd.Timestamp(first), pd.Timestamp(last)
 
 
 def claim_period(c: Any) -> str:
