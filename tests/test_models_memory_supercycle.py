@@ -231,3 +231,12 @@ def test_scenarios_in_range_and_coherent():
     assert up["icms_demand_2027_tb"] > down["icms_demand_2027_tb"]
 
 
+
+
+def test_nand_demand_growth_default_is_the_idc_figure_and_matches_the_ledger():
+    # one assumption, one value: both chapters start from IDC's 2026 supply growth (about 17%)
+    from supercycle.params import defaults
+    from supercycle.data import claim
+    idc = claim("nand.bit_supply_growth.2026").value
+    assert defaults("memory_supercycle")["nand_demand_growth_2027_pct"] == idc
+    assert defaults("fact_check")["nand_demand_growth_2027_pct"] == idc

@@ -35,7 +35,9 @@ PARAMS: tuple[Param, ...] = (
     Param("tb_per_system", "float", 1152.0, "tb",
           "Additional SSD capacity per Vera Rubin NVL144 system for ICMS; default = claim nand.vera_rubin.ssd_tb_per_system (Citi)",
           min=0.0, max=5000.0),
-    Param("nand_demand_growth_2027_pct", "float", 20.0, "pct",
-          "Growth of total NAND demand (bits) 2026 to 2027; an assumption (the article's two shares imply almost none)",
+    Param("nand_demand_growth_2027_pct", "float", 17.0, "pct",
+          "Growth of total NAND demand (bits) 2026 to 2027; default = claim nand.bit_supply_growth.2026 "
+          "(IDC's 2026 supply growth, as a proxy; the article's two shares imply almost none), "
+          "the same default as fact_check",
           min=-10.0, max=60.0),
 )
