@@ -23,6 +23,7 @@ import pandas as pd
 
 from .data import period_bounds, split_range
 from .models import fact_check as fc
+from .models import streamdq as sdq
 from .models.fact_check import Interval
 
 CATEGORIES = (
@@ -476,14 +477,15 @@ ENTRIES: tuple[Entry, ...] = (
     # Simple bounds -----------------------------------------------------------------------------------
     Entry("streamdq-amdahl", "simple bound", "StreamDQ speed-up against Amdahl's law",
           ("streamdq.dequant.share_of_inference_time",), "streamdq.speedup.bottleneck",
-          lambda x: fc.amdahl_max_speedup(x.c("streamdq.dequant.share_of_inference_time").mid),
+          # Amdahl's law from the StreamDQ chapter's model (shares as fractions there)
+          lambda x: sdq.amdahl_bound(x.c("streamdq.dequant.share_of_inference_time").mid / 100),
           "If dequantization takes up to {sh:g}% of inference time, removing it entirely speeds inference up at most "
           "{r:.0f} times, so about {s} times cannot be the whole inference; a {s}-times faster dequantization step "
           "would speed the whole up {a7:.1f} times.",
           unit="x", compare="at_most", on_gap="inconsistent",
           extra=lambda x: {"sh": x.c("streamdq.dequant.share_of_inference_time").mid,
-                           "a7": fc.amdahl_speedup(x.c("streamdq.dequant.share_of_inference_time").mid,
-                                                   x.c("streamdq.speedup.bottleneck").mid)}),
+                           "a7": sdq.amdahl(x.c("streamdq.dequant.share_of_inference_time").mid / 100,
+                                            x.c("streamdq.speedup.bottleneck").mid)}),
     Entry("hbf-4tb", "simple bound", "HBF capacity multiple against the GPU capacity claimed",
           ("hbf.capacity.multiple_vs_hbm",), "hbf.capacity.gpu",
           lambda x: x.c("hbf.capacity.multiple_vs_hbm") * _gpu_hbm_gb(x) / 1000,

@@ -34,15 +34,6 @@ def test_growth_and_cagr_by_hand():
         fc.cagr_pct(1, 2, 0)
 
 
-def test_amdahl_bound_and_partial_speedup():
-    assert fc.amdahl_max_speedup(80) == pytest.approx(5.0)          # 1 / (1 - 0.8)
-    assert fc.amdahl_max_speedup(0) == pytest.approx(1.0)
-    # 80% of the time made 4x faster: 1 / (0.2 + 0.8 / 4) = 1 / 0.4 = 2.5
-    assert fc.amdahl_speedup(80, 4) == pytest.approx(2.5)
-    with pytest.raises(ValueError):
-        fc.amdahl_max_speedup(100)
-
-
 def test_months_between():
     assert fc.months_between("2023-08", "2025-12") == 28   # 2 years 4 months
     assert fc.months_between("2026-01", "2026-01") == 0

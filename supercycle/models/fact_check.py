@@ -132,24 +132,6 @@ def cagr_pct(start, end, years: float) -> Interval:
     return ((Interval.of(end) / start) ** (1.0 / years) - 1) * 100
 
 
-def amdahl_max_speedup(share_pct: float) -> float:
-    """Amdahl's law: removing a part that takes `share_pct` per cent of the time entirely speeds
-    the whole up by at most 1 / (1 - share). 80% -> 5x. A share of 100% has no finite bound."""
-    s = share_pct / 100.0
-    if not 0 <= s < 1:
-        raise ValueError("share must be in [0, 100) per cent")
-    return 1.0 / (1.0 - s)
-
-
-def amdahl_speedup(share_pct: float, part_speedup: float) -> float:
-    """Overall speed-up when a part taking `share_pct` per cent of the time runs `part_speedup`
-    times faster: 1 / ((1 - s) + s / k)."""
-    s = share_pct / 100.0
-    if not 0 <= s <= 1 or part_speedup <= 0:
-        raise ValueError("share in [0, 100] per cent and a positive part speed-up")
-    return 1.0 / ((1.0 - s) + s / part_speedup)
-
-
 def months_between(start: str, end: str) -> int:
     """Whole months from one 'YYYY-MM' period to another: 2023-08 to 2025-12 is 28."""
     (y0, m0), (y1, m1) = (map(int, p.split("-")) for p in (start, end))
