@@ -5,8 +5,10 @@ The pipeline, in order:
 2. each chapter gets a content hash of its notebook source, parameter values, every file in
    `data/`, the package source and the pinned requirements; a notebook already executed with
    that hash (committed in `chapters/`, in the scenario folder, or in `_build/.cache/`) is reused;
-3. the other chapters run in parallel, each in its own process group (so Ctrl-C or SIGTERM can
-   stop a kernel too), executed by papermill into a staging folder;
+3. the other chapters run in parallel, executed by papermill into a staging folder, in worker
+   processes that each have their own session (so Ctrl-C or SIGTERM can stop them and their
+   kernels); kernels are forked from a process that has the common imports done, and started
+   ahead of their chapter (`supercycle.executor`);
 4. executed notebooks are normalised so that rebuilds are byte-identical (no papermill timings,
    no absolute paths, Altair's random div ids replaced by stable ones);
 5. Jupyter Book builds the site from a staging copy of the book (warnings are errors);
@@ -157,36 +159,6 @@ class Job:
     reused: Path | None = None
 
 
-def _execute_one(src: str, out: str, params_json: str, error_file: str) -> int:
-    """Run in a child process: execute one notebook with papermill. Writes errors as JSON."""
-    import papermill as pm
-    # On SIGTERM unwind normally, so papermill's clean-up shuts the kernel down too.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    try:
-        pm.execute_notebook(src, out, parameters=json.loads(params_json), cwd=str(Path(src).parent),
-                            kernel_name="python3", progress_bar=False, log_output=False,
-                            request_save_on_cell_execute=False)
-        return 0
-    except pm.PapermillExecutionError as exc:
-        Path(error_file).write_text(json.dumps({"cell": exc.cell_index, "exec_count": exc.exec_count,
-                                                "ename": exc.ename, "evalue": exc.evalue}))
-        return 1
-    except Exception as exc:  # kernel died, bad notebook, ...
-        Path(error_file).write_text(json.dumps({"cell": None, "ename": type(exc).__name__, "evalue": str(exc)}))
-        return 1
-
-
-def _worker_main() -> int:
-    """A long-lived child process: executes one chapter per JSON line on stdin, answers with
-    a JSON line on stdout. One Python start and one papermill import serve many chapters."""
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    for line in sys.stdin:
-        job = json.loads(line)
-        rc = _execute_one(job["src"], job["out"], job["params"], job["error_file"])
-        print(json.dumps({"rc": rc}), flush=True)
-    return 0
-
-
 class Runner:
     """Starts worker processes, each in its own session, so an interrupt can stop them all."""
 
@@ -202,8 +174,8 @@ class Runner:
         with self.lock:
             if self.stopping:
                 return None
-            p = subprocess.Popen([sys.executable, "-c", "import sys; from supercycle.build import _worker_main; "
-                                  "sys.exit(_worker_main())"],
+            p = subprocess.Popen([sys.executable, "-c", "import sys; from supercycle.executor import worker_main; "
+                                  "sys.exit(worker_main())"],
                                  cwd=ROOT, env=env, start_new_session=True, text=True,
                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                  stderr=open(self.log_dir / f"worker-{n}.log", "w"))
@@ -211,11 +183,13 @@ class Runner:
         return p
 
     @staticmethod
-    def run(p: subprocess.Popen, job: "Job", error_file: Path) -> int:
-        """Send one chapter to worker `p` and wait for its answer (-1: the worker died)."""
+    def run(p: subprocess.Popen, job: "Job", error_file: Path, warm: bool = False) -> int:
+        """Send one chapter to worker `p` and wait for its answer (-1: the worker died).
+        `warm`: more chapters are queued, so the worker should start its next kernel now."""
         try:
             p.stdin.write(json.dumps({"src": str(job.chapter.path), "out": str(job.out),
-                                      "params": json.dumps(job.injected), "error_file": str(error_file)}) + "\n")
+                                      "params": json.dumps(job.injected), "error_file": str(error_file),
+                                      "warm": warm}) + "\n")
             p.stdin.flush()
             answer = p.stdout.readline()
         except (BrokenPipeError, OSError):
@@ -339,7 +313,10 @@ def execute_chapters(plan: Plan, staging: Path, dest_chapters: Path, jobs: int, 
                     break
             progress.line(f"  start    {job.chapter.key}")
             t0 = time.monotonic()
-            rc = runner.run(p, job, errors_dir / f"{job.chapter.key}.json")
+            # Start a kernel ahead only where this worker will likely get another chapter: with
+            # at least one queued chapter per worker, no kernel is started for nothing.
+            warm = queue.qsize() >= len(threads)
+            rc = runner.run(p, job, errors_dir / f"{job.chapter.key}.json", warm)
             if not runner.stopping:
                 report(job, rc, time.monotonic() - t0)
 

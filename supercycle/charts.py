@@ -93,8 +93,9 @@ def csv_link(data: pd.DataFrame, filename: str) -> str:
             f'href="data:text/csv;charset=utf-8;base64,{payload}">Download the data (CSV)</a>')
 
 
-def chart_html(chart: alt.TopLevelMixin) -> str:
-    bundle = alt.renderers.get()(chart.to_dict())
+def chart_html(spec: dict) -> str:
+    """The HTML Altair's active renderer makes of a Vega-Lite `spec` (a validated `to_dict()`)."""
+    bundle = alt.renderers.get()(spec)
     bundle = bundle[0] if isinstance(bundle, tuple) else bundle
     return bundle["text/html"]
 
@@ -125,8 +126,8 @@ def show(chart: alt.TopLevelMixin, *, data: pd.DataFrame, source: str, name: str
         raise ValueError(f"figure '{name}' has no source line")
     if data is None or len(data) == 0:
         raise ValueError(f"figure '{name}' has no data to offer as CSV")
-    check_labelled(chart)
-    block = (f'<div class="sc-figure" id="sc-{name}">' + chart_html(chart)
+    spec = check_labelled(chart)  # validated once; converting a chart to a spec is the slow part
+    block = (f'<div class="sc-figure" id="sc-{name}">' + chart_html(spec)
              + f'<p class="chart-source"><strong>Source:</strong> {html.escape(source)}'
              + f' · {csv_link(data, name + ".csv")}</p></div>')
     return Figure(block, name)
