@@ -225,6 +225,12 @@ def _fork_provisioner(km, zygote: Zygote):
 
 # --- the worker --------------------------------------------------------------------------------
 
+def fork_kernels() -> bool:
+    """Whether kernels come from a zygote: on Linux (forking a process that has imported numpy is
+    routine there, and `_ForkedProcess` reads /proc), unless SUPERCYCLE_FORK_KERNELS=0."""
+    return sys.platform.startswith("linux") and os.environ.get("SUPERCYCLE_FORK_KERNELS", "1") != "0"
+
+
 class Kernels:
     """The worker's kernels: forked from its zygote (or started by jupyter_client if the zygote
     fails), at most one started ahead, and finished ones shutting down in the background; all on
@@ -232,6 +238,12 @@ class Kernels:
 
     def __init__(self, zygote: Zygote | None = None):
         from jupyter_core.utils import ensure_event_loop
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            pass
+        else:  # papermill would then run on another thread's loop than our kernels'
+            raise RuntimeError("Kernels needs a thread with no running event loop")
         self.loop = ensure_event_loop()
         self.zygote = zygote
         self.ahead: tuple[str, asyncio.Task] | None = None
@@ -418,7 +430,7 @@ def worker_main() -> int:
     {"rc": ...} on stdout. `warm` asks for the next kernel to be started during this chapter."""
     # On SIGTERM unwind normally, so the kernels are stopped too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    zygote = Zygote()
+    zygote = Zygote() if fork_kernels() else None
     kernels = Kernels(zygote)
     try:
         for line in kernels.lines():
@@ -436,5 +448,6 @@ def worker_main() -> int:
         kernels.close()
     finally:
         kernels.kill_all()
-        zygote.close()
+        if zygote is not None:
+            zygote.close()
     return 0

@@ -32,8 +32,9 @@ def copy_project(dest_parent: Path) -> Path:
     return dest
 
 
-def cli(project: Path, *args: str, timeout: float = 900, **kw) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONHASHSEED="0")
+def cli(project: Path, *args: str, timeout: float = 900, extra_env: dict | None = None,
+        **kw) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONHASHSEED="0", **(extra_env or {}))
     env.pop("PYTHONPATH", None)
     return subprocess.run([sys.executable, "-m", "supercycle", *args], cwd=project, env=env,
                           capture_output=True, text=True, timeout=timeout, **kw)
@@ -51,6 +52,17 @@ def snapshot(project: Path) -> dict[str, bytes]:
     """Bytes of the committed notebooks and of the site, to compare after a build."""
     files = sorted((project / "chapters").glob("*.ipynb")) + sorted((project / "_build" / "html").rglob("*"))
     return {str(p.relative_to(project)): p.read_bytes() for p in files if p.is_file()}
+
+
+def blank_measurements(path: Path) -> str:
+    """A notebook's text with the outputs of cells marked NBVAL_IGNORE_OUTPUT removed: those are
+    live measurements (timings) and vary by design; everything else must be byte-identical."""
+    import nbformat
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.source.lstrip().startswith("# NBVAL_IGNORE_OUTPUT"):
+            cell.outputs = []
+    return nbformat.writes(nb)
 
 
 @pytest.fixture

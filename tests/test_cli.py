@@ -19,7 +19,7 @@ import pytest
 from supercycle.params import make_plan
 from supercycle.registry import existing_chapters
 
-from conftest import cli, fake_site, snapshot
+from conftest import blank_measurements, cli, fake_site, snapshot
 
 
 def _first_param(kind: str):
@@ -153,16 +153,6 @@ def test_interrupting_a_build_keeps_the_previous_site(project, sig):
     assert left == [], f"processes left running: {left}"
 
 
-def _blank_measurements(path):
-    """Outputs of cells marked NBVAL_IGNORE_OUTPUT are live measurements (timings) and vary by
-    design; everything else must be byte-identical."""
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code" and cell.source.lstrip().startswith("# NBVAL_IGNORE_OUTPUT"):
-            cell.outputs = []
-    return nbformat.writes(nb)
-
-
 def test_two_default_builds_give_identical_notebooks(project):
     if not existing_chapters():
         pytest.skip("no chapter yet")
@@ -183,7 +173,7 @@ def test_two_default_builds_give_identical_notebooks(project):
             # only measurement cells may differ
             tmp0 = project / f"_run0_{name}"
             tmp0.write_bytes(runs[0][name])
-            assert _blank_measurements(tmp0) == _blank_measurements(a), f"{name} differs between two builds"
+            assert blank_measurements(tmp0) == blank_measurements(a), f"{name} differs between two builds"
 
 
 def test_changing_one_parameter_reexecutes_that_chapter_only(project):
