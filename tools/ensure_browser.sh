@@ -4,11 +4,26 @@
 #   /usr/bin/chromium present -> exit 0
 #   missing, running as root  -> apt-get install chromium (quietly; errors are shown)
 #   missing, not root         -> say how to install it, exit 1
+# As root it also installs a CJK font (fonts-noto-cjk) if none is present, so that the quotes in
+# the saved screenshots show as Chinese, not boxes; that part only warns if it fails.
 set -u
 
 CHROMIUM="${SUPERCYCLE_CHROMIUM:-/usr/bin/chromium}"
 
+ensure_cjk_font() {
+    if [ "$(id -u)" -ne 0 ] || fc-list ':lang=zh' 2>/dev/null | grep -q .; then
+        return 0
+    fi
+    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-noto-cjk \
+            >/dev/null 2>&1; then
+        echo "ensure_browser: warning: could not install fonts-noto-cjk;" \
+             "Chinese text in the screenshots will show as boxes" >&2
+    fi
+    return 0
+}
+
 if [ -x "$CHROMIUM" ]; then
+    ensure_cjk_font
     exit 0
 fi
 
@@ -19,6 +34,7 @@ if [ "$(id -u)" -eq 0 ]; then
         && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >>"$log" 2>&1; then
         rm -f "$log"
         if [ -x "$CHROMIUM" ]; then
+            ensure_cjk_font
             exit 0
         fi
         echo "ensure_browser: apt-get installed chromium, but $CHROMIUM is still missing" >&2
