@@ -22,6 +22,7 @@ import altair as alt
 import pandas as pd
 
 from . import charts
+from .nb import Html
 from .data import CLAIM_COLUMNS, KINDS, TOPICS, UNITS
 from .numerals import EXEMPT, SCALE
 
@@ -176,19 +177,6 @@ _JS = """
 """
 
 
-class ClaimsExplorer:
-    """The HTML block the notebook displays (one display, `_repr_html_`)."""
-
-    def __init__(self, html_text: str):
-        self.html = html_text
-
-    def _repr_html_(self) -> str:
-        return self.html
-
-    def __repr__(self) -> str:
-        return "<claims explorer: open the HTML output>"
-
-
 def _select(eid: str, key: str, label: str, options: list[str]) -> str:
     opts = "".join(f'<option value="{html.escape(o)}">{html.escape(o)}</option>' for o in options)
     return (f'<label for="{eid}-{key}">{label}</label> '
@@ -242,29 +230,16 @@ def explorer_html(claims: pd.DataFrame, sources: pd.DataFrame, element_id: str =
 
 
 def claims_explorer(claims: pd.DataFrame, sources: pd.DataFrame,
-                    element_id: str = EXPLORER_ID) -> ClaimsExplorer:
+                    element_id: str = EXPLORER_ID) -> Html:
     """The explorer as one displayable object (see `explorer_html`)."""
-    return ClaimsExplorer(explorer_html(claims, sources, element_id))
+    return Html(explorer_html(claims, sources, element_id), "<claims explorer: open the HTML output>")
 
-
-
-class _Html:
-    """An HTML display whose plain-text form is a fixed label (no memory address in outputs)."""
-
-    def __init__(self, html_text: str, label: str):
-        self._html, self._label = html_text, label
-
-    def _repr_html_(self) -> str:
-        return self._html
-
-    def __repr__(self) -> str:
-        return self._label
 
 def counts_figure(claims: pd.DataFrame, sources: pd.DataFrame, name: str = "fig-claims-per-source"):
     """`counts_chart` shown through `charts.show` (source line, CSV link); while no figure has been
     extracted yet, a one-line note instead (charts.show refuses a chart without data)."""
     chart, frame = counts_chart(claims, sources)
     if len(frame) == 0:
-        return _Html("<p><em>No figures have been extracted yet.</em></p>", "no figures yet")
+        return Html("<p><em>No figures have been extracted yet.</em></p>", "no figures yet")
     return charts.show(chart, data=frame, name=name,
                        source="data/claims.csv, extracted from the articles of data/sources.csv")

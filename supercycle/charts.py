@@ -15,6 +15,8 @@ import re
 import altair as alt
 import pandas as pd
 
+from .nb import Html
+
 # Colour-blind-safe categorical palette (Okabe & Ito), used in this order everywhere.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 # Forecasts are drawn with this dash; actuals solid (see `kind_dash`).
@@ -100,21 +102,7 @@ def chart_html(spec: dict) -> str:
     return bundle["text/html"]
 
 
-class Figure:
-    """What `show` displays: one HTML block (chart, source line, CSV link)."""
-
-    def __init__(self, html_text: str, name: str):
-        self.html = html_text
-        self.name = name
-
-    def _repr_html_(self) -> str:
-        return self.html
-
-    def __repr__(self) -> str:  # the text/plain output: no memory address, so runs are identical
-        return f"<figure {self.name}>"
-
-
-def show(chart: alt.TopLevelMixin, *, data: pd.DataFrame, source: str, name: str) -> Figure:
+def show(chart: alt.TopLevelMixin, *, data: pd.DataFrame, source: str, name: str) -> Html:
     """Display a labelled chart with its source line and a CSV download of `data`.
 
     `source` is the source line (e.g. a `Claim.citation`, or several joined with "; ").
@@ -130,4 +118,4 @@ def show(chart: alt.TopLevelMixin, *, data: pd.DataFrame, source: str, name: str
     block = (f'<div class="sc-figure" id="sc-{name}">' + chart_html(spec)
              + f'<p class="chart-source"><strong>Source:</strong> {html.escape(source)}'
              + f' · {csv_link(data, name + ".csv")}</p></div>')
-    return Figure(block, name)
+    return Html(block, f"<figure {name}>")  # plain text: no memory address

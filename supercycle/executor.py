@@ -32,6 +32,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import traceback
 import uuid
 from pathlib import Path
@@ -132,7 +133,6 @@ class _ForkedProcess:
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
-        import time
         deadline = None if timeout is None else time.monotonic() + timeout
         while self.poll() is None:
             if deadline is not None and time.monotonic() > deadline:

@@ -71,8 +71,10 @@ def glue(name: str, value: Any, fmt: str | None = None) -> Any:
     return value
 
 
-class Table:
-    """An HTML table whose plain-text form is the data itself (no object address)."""
+class Html:
+    """An HTML display with a fixed plain-text form (a table's data, a figure's name), so that
+    outputs carry no object address and rebuilds are byte-identical. The one such class: tables,
+    figures (`charts.show`) and the appendix's blocks all use it."""
 
     def __init__(self, html_text: str, text: str):
         self.html, self.text = html_text, text
@@ -84,7 +86,7 @@ class Table:
         return self.text
 
 
-def table(df: pd.DataFrame, caption: str | None = None, floatfmt: str = "{:,.4g}") -> Table:
+def table(df: pd.DataFrame, caption: str | None = None, floatfmt: str = "{:,.4g}") -> Html:
     """A tidy HTML table for prose-like display (numbers formatted, index hidden)."""
     import hashlib
     # A fixed uuid (from the content) keeps the HTML byte-identical between runs.
@@ -93,4 +95,4 @@ def table(df: pd.DataFrame, caption: str | None = None, floatfmt: str = "{:,.4g}
         {c: floatfmt for c in df.columns if pd.api.types.is_float_dtype(df[c])}, na_rep="–")
     if caption:
         styler = styler.set_caption(caption)
-    return Table(styler.to_html(), df.to_string(index=False))
+    return Html(styler.to_html(), df.to_string(index=False))
