@@ -240,3 +240,64 @@ def test_nand_demand_growth_default_is_the_idc_figure_and_matches_the_ledger():
     idc = claim("nand.bit_supply_growth.2026").value
     assert defaults("memory_supercycle")["nand_demand_growth_2027_pct"] == idc
     assert defaults("fact_check")["nand_demand_growth_2027_pct"] == idc
+
+
+# --- the price path ----------------------------------------------------------------------------
+
+def test_quarter_levels():
+    # +100 % then flat: 2, 2; -50 % then +100 %: 0.5, 1
+    assert m.quarter_levels([100, 0]).tolist() == [2.0, 2.0]
+    assert m.quarter_levels([-50, 100]).tolist() == [0.5, 1.0]
+
+
+def test_price_path_flat_year_then_doubling():
+    prev, nxt = m.price_path([0, 0, 0], 100, 0)
+    assert prev.tolist() == [1, 1, 1, 1]
+    assert nxt.tolist() == [2, 2, 2, 2]
+    # Q2-Q4 +10 % each: 2, 2.2, 2.42, 2.662
+    _, nxt = m.price_path([0, 0, 0], 100, 10)
+    assert nxt == pytest.approx([2.0, 2.2, 2.42, 2.662])
+
+
+def test_annual_average_growth_by_hand():
+    # flat 2025, +100 % in Q1, flat after: average 2 against 1 -> +100 %
+    assert m.annual_average_growth_pct([0, 0, 0], 100, 0) == pytest.approx(100.0)
+    # 2025 rising 1, 1, 1, 2 (Q4 +100 %): average 1.25; Q1 2026 flat on Q4 -> 2 all year: 2 / 1.25 - 1 = 60 %
+    assert m.annual_average_growth_pct([0, 0, 100], 0, 0) == pytest.approx(60.0)
+    # flat 2025, Q1 +0 %, then -50 % a quarter: 1, 0.5, 0.25, 0.125 -> average 0.46875 -> -53.125 %
+    assert m.annual_average_growth_pct([0, 0, 0], 0, -50) == pytest.approx(-53.125)
+
+
+def test_annual_average_growth_broadcasts_and_rises_with_every_input():
+    out = m.annual_average_growth_pct(np.array([[0, 0, 0], [0, 0, 100]]), np.array([100, 100]), 0)
+    assert out.tolist() == pytest.approx([100.0, 220.0])  # second: 4 / 1.25 - 1
+    base = float(m.annual_average_growth_pct([0, 10, 40], 50, 0))
+    for bumped in ([5, 10, 40], [0, 15, 40], [0, 10, 45]):
+        assert float(m.annual_average_growth_pct(bumped, 50, 0)) > base
+    assert float(m.annual_average_growth_pct([0, 10, 40], 55, 0)) > base
+    assert float(m.annual_average_growth_pct([0, 10, 40], 50, 5)) > base
+
+
+def test_breakeven_rest_qoq():
+    # flat 2025, Q1 +100 %: to average +100 % the later quarters must stay flat
+    assert m.breakeven_rest_qoq_pct([0, 0, 0], 100, 100) == pytest.approx(0.0, abs=1e-6)
+    # r = 0.5: 2 (1 + .5 + .25 + .125) / 4 = 0.9375 -> -6.25 %; so -6.25 % needs -50 % a quarter
+    assert m.breakeven_rest_qoq_pct([0, 0, 0], 100, -6.25) == pytest.approx(-50.0, abs=1e-6)
+    # out of reach: even -99 % a quarter leaves the average above a -80 % target
+    assert np.isnan(m.breakeven_rest_qoq_pct([0, 0, 0], 100, -80))
+
+
+def test_revenue_from_asp_and_run_rate():
+    # 100 x 1.5 x 1.1 = 165
+    assert m.revenue_from_asp_pct(50, 10, 100) == pytest.approx(165.0)
+    # 2025 quarters 10, 20, 30, 40 = 100; 2026 Q1 = 50, flat -> 200: +100 %
+    assert m.run_rate_growth_pct([10, 20, 30, 40], 50) == pytest.approx(100.0)
+    # with -50 % a quarter after Q1: 50 + 25 + 12.5 + 6.25 = 93.75 -> -6.25 %
+    assert m.run_rate_growth_pct([10, 20, 30, 40], 50, -50) == pytest.approx(-6.25)
+
+
+def test_cut_pct_nand_wafers():
+    # SK hynix 1.9 -> 1.7 m: 0.2 / 1.9 = 10.53 %; Samsung 4.9 -> 4.68 m: 0.22 / 4.9 = 4.49 %
+    assert m.cut_pct(1.9, 1.7) == pytest.approx(10.526, abs=1e-3)
+    assert m.cut_pct(4.9, 4.68) == pytest.approx(4.490, abs=1e-3)
+    assert m.cut_pct(10, 12) == pytest.approx(-20.0)

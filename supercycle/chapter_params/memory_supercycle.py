@@ -40,4 +40,12 @@ PARAMS: tuple[Param, ...] = (
           "(IDC's 2026 supply growth, as a proxy; the article's two shares imply almost none), "
           "the same default as fact_check",
           min=-10.0, max=60.0),
+    Param("asp_q2_q4_qoq_pct", "float", 0.0, "pct",
+          "Contract-price change in each of 2026Q2, Q3 and Q4 (quarter on quarter), DRAM and NAND; "
+          "an assumption (no public forecast beyond 2026Q1 was used); 0 = flat after Q1",
+          min=-20.0, max=30.0),
+    Param("nand_2025_q2_q3_qoq_pct", "float", 0.0, "pct",
+          "NAND contract-price change in each of 2025Q2 and 2025Q3 (quarter on quarter); an assumption: "
+          "no TrendForce figure for these quarters was found (data/reference/price_path.csv); 0 = flat",
+          min=-15.0, max=15.0),
 )

@@ -240,3 +240,91 @@ def sensitivity(func, base: dict, ranges: dict, output: str, points: int = 5):
     return sorted(rows, key=lambda r: -abs(r["high"] - r["low"]))
 
 
+
+
+# --- the price path: quarterly contract-price changes chained into annual averages ---------------
+
+def quarter_levels(qoq_pct, start=1.0):
+    """Price-index levels after successive quarter-on-quarter changes, in per cent.
+
+    `qoq_pct` has the changes along its last axis; returns the levels *after* each change, so
+    quarter_levels([100, 0]) with start 1 is [2, 2]. Broadcasts over leading axes.
+    """
+    g = 1.0 + np.asarray(qoq_pct, dtype=float) / 100.0
+    return float(start) * np.cumprod(g, axis=-1)
+
+
+def price_path(prev_q2_q4_qoq_pct, q1_qoq_pct, rest_qoq_pct):
+    """Quarterly price index for two years, the first year's Q1 = 1.
+
+    prev_q2_q4_qoq_pct: the first year's Q2, Q3 and Q4 changes (last axis of length 3);
+    q1_qoq_pct: next year's Q1 change on the previous Q4; rest_qoq_pct: the change in each of
+    next year's Q2, Q3 and Q4 (one figure, applied three times). Returns (prev_levels, next_levels),
+    each with 4 quarters on the last axis. Any argument may be an array; they broadcast.
+    """
+    prev = np.asarray(prev_q2_q4_qoq_pct, dtype=float)
+    q1 = np.asarray(q1_qoq_pct, dtype=float)
+    rest = np.asarray(rest_qoq_pct, dtype=float)
+    shape = np.broadcast_shapes(prev.shape[:-1], q1.shape, rest.shape)
+    prev = np.broadcast_to(prev, shape + (3,))
+    ones = np.ones(shape + (1,))
+    prev_levels = np.concatenate([ones, quarter_levels(prev)], axis=-1)
+    q1_level = prev_levels[..., 3] * (1.0 + np.broadcast_to(q1, shape) / 100.0)
+    r = 1.0 + np.broadcast_to(rest, shape) / 100.0
+    next_levels = np.stack([q1_level, q1_level * r, q1_level * r ** 2, q1_level * r ** 3], axis=-1)
+    return prev_levels, next_levels
+
+
+def annual_average_growth_pct(prev_q2_q4_qoq_pct, q1_qoq_pct, rest_qoq_pct):
+    """Growth of the annual average price (mean of four quarters) over the previous year's, in %.
+
+    A flat previous year with +100 % in Q1 and flat after gives 2 / 1 - 1 = +100 %. The result
+    rises with every one of the changes (each raises next year's levels at least as much, in
+    proportion, as the previous year's average), so the ends of input ranges give the ends of
+    the output range.
+    """
+    prev_levels, next_levels = price_path(prev_q2_q4_qoq_pct, q1_qoq_pct, rest_qoq_pct)
+    return (next_levels.mean(axis=-1) / prev_levels.mean(axis=-1) - 1.0) * 100.0
+
+
+def breakeven_rest_qoq_pct(prev_q2_q4_qoq_pct, q1_qoq_pct, target_growth_pct, lo=-99.0, hi=200.0, tol=1e-9):
+    """The constant Q2-Q4 quarterly change at which the annual-average growth equals a target.
+
+    Solved by bisection (the growth rises with the Q2-Q4 change). Returns NaN when the target is
+    out of reach within [lo, hi]. Scalars only.
+    """
+    def f(g):
+        return float(annual_average_growth_pct(prev_q2_q4_qoq_pct, q1_qoq_pct, g)) - float(target_growth_pct)
+    a, b = float(lo), float(hi)
+    fa, fb = f(a), f(b)
+    if fa > 0 or fb < 0:
+        return float("nan")
+    while b - a > tol:
+        m = (a + b) / 2.0
+        if f(m) < 0:
+            a = m
+        else:
+            b = m
+    return (a + b) / 2.0
+
+
+def revenue_from_asp_pct(asp_growth_pct, bit_growth_pct, base_revenue):
+    """Revenue after ASP and bit growth: base x (1 + ASP growth)(1 + bit growth)."""
+    return np.asarray(base_revenue, dtype=float) * (1.0 + compound_pct(asp_growth_pct, bit_growth_pct) / 100.0)
+
+
+def run_rate_growth_pct(quarterly_prev, next_q1_revenue, rest_qoq_pct=0.0):
+    """Growth of next year's revenue over the sum of this year's four quarters, when next year's Q1
+    revenue is `next_q1_revenue` and each later quarter changes by `rest_qoq_pct`."""
+    q = np.asarray(quarterly_prev, dtype=float)
+    r = 1.0 + np.asarray(rest_qoq_pct, dtype=float) / 100.0
+    nxt = np.asarray(next_q1_revenue, dtype=float) * (1.0 + r + r ** 2 + r ** 3)
+    return (nxt / q.sum(axis=-1) - 1.0) * 100.0
+
+
+# --- NAND wafer cuts -------------------------------------------------------------------------------
+
+def cut_pct(before, after):
+    """A cut in per cent of the starting level (positive for a fall): (before - after) / before x 100."""
+    before, after = np.asarray(before, dtype=float), np.asarray(after, dtype=float)
+    return (before - after) / before * 100.0
