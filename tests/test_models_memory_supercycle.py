@@ -301,3 +301,27 @@ def test_cut_pct_nand_wafers():
     assert m.cut_pct(1.9, 1.7) == pytest.approx(10.526, abs=1e-3)
     assert m.cut_pct(4.9, 4.68) == pytest.approx(4.490, abs=1e-3)
     assert m.cut_pct(10, 12) == pytest.approx(-20.0)
+
+
+# --- the chapter's Chinese quotes are verbatim ----------------------------------------------------
+
+def test_chapter_chinese_quotes_are_in_the_seed():
+    """Every run of CJK text in the chapter's markdown is a substring of the seed (never retyped)."""
+    import json
+    import os
+    import re
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]
+    seed = Path(os.environ.get("SUPERCYCLE_SEED") or root.parent / "shared" / "seeds" / "000_2f3a88b6c6dd3952.txt")
+    if not seed.exists():
+        pytest.skip(f"seed not found at {seed}")
+    text = seed.read_text(encoding="utf-8")
+    nb = json.loads((root / "chapters" / "01_memory_supercycle.ipynb").read_text(encoding="utf-8"))
+    quotes = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            quotes += re.findall(r"“([^”\n]*[\u4e00-\u9fff][^”\n]*)”|\"([^\"\n]*[\u4e00-\u9fff][^\"\n]*)\"", "".join(cell["source"]))
+    quotes = [q for pair in quotes for q in pair if q]
+    assert quotes, "expected some quoted Chinese in the chapter"
+    missing = [q for q in quotes if q not in text]
+    assert not missing, missing
