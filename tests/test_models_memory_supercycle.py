@@ -325,3 +325,10 @@ def test_chapter_chinese_quotes_are_in_the_seed():
     assert quotes, "expected some quoted Chinese in the chapter"
     missing = [q for q in quotes if q not in text]
     assert not missing, missing
+
+
+def test_scenarios_order_the_q2_q4_price_assumption():
+    from supercycle.params import load_scenario
+    bull = load_scenario("bull")["memory_supercycle"]["asp_q2_q4_qoq_pct"]
+    bear = load_scenario("bear")["memory_supercycle"]["asp_q2_q4_qoq_pct"]
+    assert bear < defaults("memory_supercycle")["asp_q2_q4_qoq_pct"] < bull
