@@ -142,6 +142,38 @@ def _base():
                 nand_demand_growth_2027_pct=20.0)
 
 
+# a toy price path: DRAM flat through 2025Q3, +100 % in 2025Q4, flat in 2026Q1; NAND flat all 2025, +100 % in 2026Q1
+_PATH = dict(dram_2025_q2_q4_qoq_pct=[0.0, 0.0, 100.0], dram_2026q1_qoq_pct=0.0, nand_2025_q2_q3_qoq_pct=0.0,
+             nand_2025q4_qoq_pct=0.0, nand_2026q1_qoq_pct=100.0, asp_q2_q4_qoq_pct=0.0)
+
+
+def test_price_path_scenario_by_hand():
+    args = {k: v for k, v in {**_base(), **_PATH}.items() if k not in ("dram_asp_growth_pct", "nand_asp_growth_pct")}
+    out = m.price_path_scenario(**args)
+    # DRAM 2025 levels 1, 1, 1, 2 (average 1.25), 2026 all at 2: 2 / 1.25 - 1 = 60 %
+    assert out["dram_asp_growth_pct"] == pytest.approx(60.0)
+    # NAND 2025 all at 1, 2026 all at 2: +100 %
+    assert out["nand_asp_growth_pct"] == pytest.approx(100.0)
+    # revenue: DRAM 1.6 * 1.134 - 1 = 81.44 %; NAND 2 * 1.0857 - 1 = 117.14 %
+    assert out["dram_revenue_growth_pct"] == pytest.approx(81.44)
+    assert out["nand_revenue_growth_pct"] == pytest.approx(117.14, abs=1e-6)
+    assert set(out) == set(m.PRICE_PATH_OUTPUTS)
+    # NAND 2025Q2 and Q3 at -50 % each: 1, 0.5, 0.25, 0.25 (average 0.5); 2026 at 0.5: 0.5 / 0.5 - 1 = 0
+    low = m.price_path_scenario(**{**args, "nand_2025_q2_q3_qoq_pct": -50.0, "nand_2026q1_qoq_pct": 100.0})
+    assert low["nand_asp_growth_pct"] == pytest.approx(0.0)
+    # Q2-Q4 at -50 % a quarter on the DRAM toy path: 2, 1, 0.5, 0.25 -> 0.9375 / 1.25 - 1 = -25 %
+    down = m.price_path_scenario(**{**args, "asp_q2_q4_qoq_pct": -50.0})
+    assert down["dram_asp_growth_pct"] == pytest.approx(-25.0)
+
+
+def test_price_path_scenario_broadcasts():
+    args = {k: v for k, v in {**_base(), **_PATH}.items() if k not in ("dram_asp_growth_pct", "nand_asp_growth_pct")}
+    out = m.price_path_scenario(**{**args, "asp_q2_q4_qoq_pct": np.array([0.0, -50.0])[:, None],
+                                   "nand_2025_q2_q3_qoq_pct": np.array([0.0, -50.0])[None, :]})
+    assert out["nand_asp_growth_pct"].shape == (2, 2)
+    assert out["dram_asp_growth_pct"].ravel().tolist() == pytest.approx([60.0, -25.0])
+
+
 def test_scenario_by_hand():
     out = m.scenario(**_base())
     # DRAM bits: 1.05 * 1.08 - 1 = 13.4 %; revenue: 1.33 * 1.134 - 1 = 50.822 %
@@ -222,9 +254,12 @@ def test_scenarios_in_range_and_coherent():
     bull = load_scenario("bull").get("memory_supercycle", {})
     bear = load_scenario("bear").get("memory_supercycle", {})
     assert bull and bear
-    args = {**_base()}
-    up = m.scenario(**{**args, **{k: v for k, v in bull.items() if k in args}})
-    down = m.scenario(**{**args, **{k: v for k, v in bear.items() if k in args}})
+    # the scenarios take ASP growth from the price path, so they carry no typed annual ASP figure
+    assert "dram_asp_growth_pct" not in bull and "nand_asp_growth_pct" not in bull
+    assert "dram_asp_growth_pct" not in bear and "nand_asp_growth_pct" not in bear
+    args = {k: v for k, v in {**_base(), **_PATH}.items() if k not in ("dram_asp_growth_pct", "nand_asp_growth_pct")}
+    up = m.price_path_scenario(**{**args, **{k: v for k, v in bull.items() if k in args}})
+    down = m.price_path_scenario(**{**args, **{k: v for k, v in bear.items() if k in args}})
     # bull means higher revenue growth and more AI demand than bear
     assert up["dram_revenue_growth_pct"] > down["dram_revenue_growth_pct"]
     assert up["nand_revenue_growth_pct"] > down["nand_revenue_growth_pct"]

@@ -3,7 +3,8 @@ from supercycle.params import Param
 
 PARAMS: tuple[Param, ...] = (
     Param("dram_asp_growth_pct", "float", 33.0, "pct",
-          "DRAM average-selling-price growth 2026 yoy; default = claim bofa.dram.asp.growth.2026 (BofA)",
+          "DRAM ASP growth 2026 yoy for the scenario model's 'annual ASP' column only (default = claim "
+          "bofa.dram.asp.growth.2026: BofA's January view); the headline scenario takes ASP from the chained price path",
           min=-50.0, max=150.0),
     Param("dram_wafer_growth_pct", "float", 5.0, "pct",
           "DRAM wafer-output growth 2026 yoy, three makers; default = claim dram.wafers.total.growth.2026 (Omdia, about 5%)",
@@ -12,7 +13,8 @@ PARAMS: tuple[Param, ...] = (
           "DRAM bits-per-wafer growth 2026 from node migration net of HBM's larger dies; an assumption, not an article figure",
           min=-10.0, max=30.0),
     Param("nand_asp_growth_pct", "float", 26.0, "pct",
-          "NAND average-selling-price growth 2026 yoy; default = claim bofa.nand.asp.growth.2026 (BofA)",
+          "NAND ASP growth 2026 yoy for the scenario model's 'annual ASP' column only (default = claim "
+          "bofa.nand.asp.growth.2026: BofA's January view); the headline scenario takes ASP from the chained price path",
           min=-50.0, max=150.0),
     Param("nand_wafer_growth_pct", "float", -6.0, "pct",
           "NAND wafer-output growth 2026 yoy; an assumption rounded from Samsung + SK hynix (claims nand.wafers.*: 6.38/6.80 - 1 = -6.2%), others assumed alike",
@@ -42,10 +44,12 @@ PARAMS: tuple[Param, ...] = (
           min=-10.0, max=60.0),
     Param("asp_q2_q4_qoq_pct", "float", 0.0, "pct",
           "Contract-price change in each of 2026Q2, Q3 and Q4 (quarter on quarter), DRAM and NAND; "
-          "an assumption (no public forecast beyond 2026Q1 was used); 0 = flat after Q1",
+          "an assumption (no public forecast beyond 2026Q1 was used); 0 = flat after Q1; "
+          "sets the ASP growth of the headline (price-path) scenario",
           min=-20.0, max=30.0),
     Param("nand_2025_q2_q3_qoq_pct", "float", 0.0, "pct",
           "NAND contract-price change in each of 2025Q2 and 2025Q3 (quarter on quarter); an assumption: "
-          "no TrendForce figure for these quarters was found (data/reference/price_path.csv); 0 = flat",
+          "no TrendForce number for these quarters was found; 0 = flat, centred on TrendForce's words "
+          "(2Q25 ASP 'slightly down', 3Q25 'slight recovery' expected: udn.com/news/story/7240/8969133, 2025-08-28)",
           min=-15.0, max=15.0),
 )

@@ -328,3 +328,30 @@ def cut_pct(before, after):
     """A cut in per cent of the starting level (positive for a fall): (before - after) / before x 100."""
     before, after = np.asarray(before, dtype=float), np.asarray(after, dtype=float)
     return (before - after) / before * 100.0
+
+
+# --- the scenario on the price path ----------------------------------------------------------------
+
+PRICE_PATH_OUTPUTS = {
+    "dram_asp_growth_pct": "DRAM average price 2026 vs 2025, chained (%)",
+    "nand_asp_growth_pct": "NAND average price 2026 vs 2025, chained (%)",
+    **SCENARIO_OUTPUTS,
+}
+
+
+def price_path_scenario(*, dram_2025_q2_q4_qoq_pct, dram_2026q1_qoq_pct, nand_2025_q2_q3_qoq_pct,
+                        nand_2025q4_qoq_pct, nand_2026q1_qoq_pct, asp_q2_q4_qoq_pct, **rest) -> dict:
+    """`scenario` with ASP growth taken from the chained quarterly price path instead of typed annual figures.
+
+    DRAM: 2025Q2-Q4 changes (last axis of length 3) and the 2026Q1 change; NAND: one change for each of
+    2025Q2 and Q3, the 2025Q4 change and the 2026Q1 change; both hold `asp_q2_q4_qoq_pct` in each of
+    2026Q2-Q4. ASP growth = growth of the annual average (`annual_average_growth_pct`); everything else
+    goes to `scenario` unchanged (`rest`). Returns scenario's outputs plus the two ASP growths. Broadcasts.
+    """
+    q23 = np.asarray(nand_2025_q2_q3_qoq_pct, dtype=float)
+    q4 = np.asarray(nand_2025q4_qoq_pct, dtype=float)
+    nand_prev = np.stack(np.broadcast_arrays(q23, q23, q4), axis=-1)
+    dram_asp = annual_average_growth_pct(dram_2025_q2_q4_qoq_pct, dram_2026q1_qoq_pct, asp_q2_q4_qoq_pct)
+    nand_asp = annual_average_growth_pct(nand_prev, nand_2026q1_qoq_pct, asp_q2_q4_qoq_pct)
+    out = scenario(dram_asp_growth_pct=dram_asp, nand_asp_growth_pct=nand_asp, **rest)
+    return {"dram_asp_growth_pct": dram_asp, "nand_asp_growth_pct": nand_asp, **out}
