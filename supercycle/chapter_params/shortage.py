@@ -60,16 +60,16 @@ PARAMS: tuple[Param, ...] = (
     Param("m15x_k_wpm", "float", 50.0, "k wafers/month",
           "SK hynix M15X capacity; default = reference m15x.capacity.added (50k), between the conflicting 32k and 55-60k",
           min=0.0, max=100.0),
-    Param("p4_first_output", "float", 2027.5, "year",
-          "Samsung P4 (new DRAM phase) first output, decimal year; claim dram.fab.samsung.p4.start (2027 at the earliest) "
-          "with reference p4.full_operation (end-2026 build) plus tool-in",
-          min=2026.5, max=2031.0),
+    Param("p4_years_after_2027", "float", 0.5, "years",
+          "Samsung P4 (new DRAM phase) first output, in years after 1 January 2027; claim dram.fab.samsung.p4.start (2027 at the earliest) "
+          "with reference p4.full_operation (end-2026 build) plus tool-in: mid-2027",
+          min=0.0, max=4.0),
     Param("p4_k_wpm", "float", 40.0, "k wafers/month",
           "capacity of that P4 DRAM phase; assumption sized on reference p4.1c_line.capacity (30-40k)",
           min=0.0, max=150.0),
-    Param("yongin_first_output", "float", 2027.75, "year",
-          "SK hynix Yongin fab 1 first output, decimal year; reference yongin.fab1.cleanroom (cleanroom 2027-03, tools from 2027Q2)",
-          min=2027.0, max=2031.0),
+    Param("yongin_years_after_2027", "float", 0.75, "years",
+          "SK hynix Yongin fab 1 first output, in years after 1 January 2027; reference yongin.fab1.cleanroom (cleanroom 2027-03, tools from 2027Q2)",
+          min=0.0, max=4.0),
     Param("yongin_k_wpm", "float", 200.0, "k wafers/month",
           "Yongin fab 1 capacity at full ramp; reference yongin.fab1.capacity (200k by 2030, weak secondary source)",
           min=0.0, max=300.0),
@@ -106,6 +106,18 @@ PARAMS: tuple[Param, ...] = (
           min=0.0, max=60.0),
 )
 
+# Words for the page (charts and prose), one per swept parameter.
+LABELS: dict[str, str] = {
+    "fill_rate_pct": "fill rate", "double_order_pct": "double ordering", "demand_growth_2027_pct": "demand growth 2027",
+    "demand_growth_later_pct": "demand growth 2028-30", "bpw_growth_2026_pct": "bits per wafer 2026",
+    "bpw_growth_later_pct": "bits per wafer from 2027", "hbm_share_2026_pct": "HBM wafer share 2026",
+    "hbm_share_later_pct": "HBM wafer share from 2027", "trade_ratio": "trade ratio 2025-26",
+    "trade_ratio_later": "trade ratio from 2027", "base_wafer_growth_pct": "other wafer growth",
+    "ramp_years": "fab ramp time", "fab_delay_years": "fab delay", "m15x_k_wpm": "M15X capacity",
+    "p4_years_after_2027": "P4 first output", "yongin_years_after_2027": "Yongin first output",
+    "yongin_k_wpm": "Yongin capacity", "tongluo_k_wpm": "Tongluo capacity", "idaho_k_wpm": "Idaho 1 capacity",
+}
+
 # The range each assumption is swept over in the sensitivity chart: (low, high, why).
 PLAUSIBLE: dict[str, tuple[float, float, str]] = {
     "fill_rate_pct": (50.0, 70.0, "約60%: read as 50-70"),
@@ -122,7 +134,8 @@ PLAUSIBLE: dict[str, tuple[float, float, str]] = {
     "ramp_years": (1.0, 3.0, "fast to slow ramp"),
     "fab_delay_years": (0.0, 1.0, "earliest dates to a year late"),
     "m15x_k_wpm": (32.0, 60.0, "the two conflicting reports"),
-    "p4_first_output": (2027.0, 2028.0, "'2027年以後': in 2027, or after it"),
+    "p4_years_after_2027": (0.0, 1.0, "'2027年以後': from 2027, or after it"),
+    "yongin_years_after_2027": (0.5, 1.25, "tools in from 2027Q2: output mid-2027 to spring 2028"),
     "yongin_k_wpm": (100.0, 200.0, "half to all of the reported 200k"),
     "tongluo_k_wpm": (30.0, 45.0, "over 10% of Micron's capacity"),
     "idaho_k_wpm": (15.0, 60.0, "a small to a large first phase"),
