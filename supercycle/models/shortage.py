@@ -132,18 +132,17 @@ def dram_path(*, wafers_2025, wafers_2026, fabs, bpw_growth_2026_pct, bpw_growth
               hbm_share_2025_pct, hbm_share_2026_pct, hbm_share_later_pct, trade_ratio,
               trade_ratio_later, fill_rate_pct, double_order_pct, demand_growth_2026_pct,
               demand_growth_2027_pct, demand_growth_later_pct, ramp_years, fab_delay_years,
-              base_wafer_growth_pct=0.0, years=YEARS) -> dict:
+              base_wafer_growth_pct=0.0, anchor_year=2026, years=YEARS) -> dict:
     """DRAM supply, demand and sufficiency by year (arrays over `years`, which start at 2025).
 
     Supply: wafers x bits per wafer x HBM factor. Wafers: the Omdia figures for 2025 and 2026;
     after 2026, the 2026 figure grown at `base_wafer_growth_pct` a year plus the named projects.
-    Demand is anchored on the fill rate in 2026 (the January 2026 figure applied to the year):
-    demand 2026 = supply 2026 x demand_multiple; 2025 is back-cast with the 2026 growth rate;
-    later years grow at the demand-growth parameters.
+    Demand is anchored on the fill rate in `anchor_year` (2026: the January 2026 figure applied to
+    the year; 2025: applied to the year just ended): demand there = supply there x demand_multiple;
+    the other years follow the demand-growth parameters (2026's rate links 2025 and 2026).
     """
     years = np.asarray(years, dtype=float)
     n = len(years)
-    i26 = int(np.where(years == 2026)[0][0])
     adds = wafer_additions(fabs, years, ramp_years, fab_delay_years)
     wafers = np.empty(n)
     for i, y in enumerate(years):
@@ -160,13 +159,15 @@ def dram_path(*, wafers_2025, wafers_2026, fabs, bpw_growth_2026_pct, bpw_growth
     hbm = np.where(years <= 2025, hbm_share_2025_pct, np.where(years == 2026, hbm_share_2026_pct, hbm_share_later_pct))
     ratio = np.where(years <= 2026, trade_ratio, trade_ratio_later)
     supply = dram_bit_supply(wafers, bpw, hbm, ratio)
+    growth = np.array([demand_growth_2026_pct if y == 2026 else demand_growth_2027_pct if y == 2027
+                       else demand_growth_later_pct for y in years], dtype=float)
+    ia = int(np.where(years == anchor_year)[0][0])
     demand = np.empty(n)
-    demand[i26] = supply[i26] * demand_multiple(fill_rate_pct, double_order_pct)
-    for i in range(i26 - 1, -1, -1):
-        demand[i] = demand[i + 1] / (1 + demand_growth_2026_pct / 100.0)
-    for i in range(i26 + 1, n):
-        g = demand_growth_2027_pct if years[i] == 2027 else demand_growth_later_pct
-        demand[i] = demand[i - 1] * (1 + g / 100.0)
+    demand[ia] = supply[ia] * demand_multiple(fill_rate_pct, double_order_pct)
+    for i in range(ia - 1, -1, -1):
+        demand[i] = demand[i + 1] / (1 + growth[i + 1] / 100.0)
+    for i in range(ia + 1, n):
+        demand[i] = demand[i - 1] * (1 + growth[i] / 100.0)
     return {"year": years.astype(int), "wafers": wafers, "bits_per_wafer": bpw, "hbm_share_pct": hbm,
             "trade_ratio": ratio, "supply": supply, "demand": demand,
             "sufficiency_pct": sufficiency_pct(supply, demand),
