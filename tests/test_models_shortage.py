@@ -183,3 +183,38 @@ def test_capacity_conflict_is_kept_in_the_reference_file():
     assert "CONFLICT" in ref.loc["m15x.capacity.planned", "note"]
     assert "CONFLICT" in ref.loc["p4.full_operation", "note"]
     assert np.isclose(float(ref.loc["m15x.capacity.planned", "value"]), 32000)
+
+
+# --- honest end labels and the strongest alternative anchor ---------------------------------------------------
+
+def test_steady_supply_growth_after_the_named_fabs():
+    # 1.02 x 1.12 = 1.1424 -> 14.24 %; no other wafers, 10 % bits: 10 %
+    assert float(sm.steady_supply_growth_pct(2, 12)) == pytest.approx(14.24)
+    assert float(sm.steady_supply_growth_pct(0, 10)) == pytest.approx(10.0)
+
+
+def test_end_label_says_never_when_steady_supply_growth_trails_demand():
+    assert sm.end_label(2028, 14.24, 15) == "2028"                  # reached: the year
+    assert sm.end_label(None, 14.24, 15) == sm.NEVER                # 14.24 % < 15 %: the gap never closes
+    assert sm.end_label(None, 14.24, 10) == "after 2030"            # 14.24 % > 10 %: closes after the horizon
+    labels = ["after 2030", sm.NEVER, "2027"]
+    assert sorted(labels, key=sm.label_order) == ["2027", "after 2030", sm.NEVER]
+
+
+def test_path_anchored_on_a_balanced_2025():
+    # supply 100, 110; 2025 balanced: demand 100, then x 1.10 (2026) -> 110: 100 % both years, fill rate unused
+    p = _path(sufficiency_2025_pct=100.0)
+    assert p["demand"][:2] == pytest.approx([100, 110])
+    assert p["sufficiency_pct"][:2] == pytest.approx([100, 100])
+    # 2025 at 80 %: demand 2025 = 125; 2026 = 137.5; 110 / 137.5 = 80 %
+    q = _path(sufficiency_2025_pct=80.0, fill_rate_pct=10.0)
+    assert q["demand"][:2] == pytest.approx([125, 137.5])
+
+
+def test_double_ordering_consistent_with_a_balanced_2025():
+    # s26 = 1.153 / 1.30 = 0.886923; d = 1 - 0.6 / 0.886923 = 0.323503 -> 32.35 %
+    assert float(sm.consistent_double_order_pct(60, 100, 15.3, 30)) == pytest.approx(32.35, abs=0.01)
+    # supply and demand growing alike, 2025 balanced: s26 = 1, d = 1 - 0.6 = 40 %
+    assert float(sm.consistent_double_order_pct(60, 100, 20, 20)) == pytest.approx(40.0)
+    # a fill rate equal to the balance implies no padding
+    assert float(sm.consistent_double_order_pct(60, 60, 10, 10)) == pytest.approx(0.0, abs=1e-9)

@@ -13,10 +13,11 @@ PARAMS: tuple[Param, ...] = (
           "share of DRAM orders suppliers fill, January 2026; default = claim dram.fulfilment.all.2026-01 (about 60%)",
           min=30.0, max=100.0),
     Param("double_order_pct", "float", 15.0, "pct",
-          "share of those orders that is double ordering or stock-building, not end demand; assumption (no public measure)",
+          "share of those orders that is double ordering or stock-building, not end demand; assumption (no public measure): "
+          "between the literal reading (0) and about 32%, the share that makes the fill rate fit a balanced 2025",
           min=0.0, max=50.0),
     Param("demand_growth_2026_pct", "float", 30.0, "pct",
-          "DRAM bit demand growth 2026; default = reference demand_growth.jpm.2026 (JPMorgan, 30%+); only back-casts 2025",
+          "DRAM bit demand growth 2026; default = reference demand_growth.jpm.2026 (JPMorgan, 30%+, memory: DRAM and NAND not split); only back-casts 2025",
           min=0.0, max=60.0),
     Param("demand_growth_2027_pct", "float", 22.0, "pct",
           "DRAM bit demand growth 2027; assumption between Micron's high-teens (demand_growth.micron.2025) and JPMorgan's 30%+",
@@ -121,7 +122,7 @@ LABELS: dict[str, str] = {
 # The range each assumption is swept over in the sensitivity chart: (low, high, why).
 PLAUSIBLE: dict[str, tuple[float, float, str]] = {
     "fill_rate_pct": (50.0, 70.0, "約60%: read as 50-70"),
-    "double_order_pct": (0.0, 30.0, "none, to a third of orders padded"),
+    "double_order_pct": (0.0, 35.0, "none, to the ~32% that fits a balanced 2025"),
     "demand_growth_2027_pct": (15.0, 30.0, "Micron's high-teens to JPMorgan's 30%+"),
     "demand_growth_later_pct": (10.0, 20.0, "pre-AI norm to high-teens"),
     "bpw_growth_2026_pct": (8.0, 22.0, "a 1c loss year to Micron's 20%+"),

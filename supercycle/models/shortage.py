@@ -132,7 +132,7 @@ def dram_path(*, wafers_2025, wafers_2026, fabs, bpw_growth_2026_pct, bpw_growth
               hbm_share_2025_pct, hbm_share_2026_pct, hbm_share_later_pct, trade_ratio,
               trade_ratio_later, fill_rate_pct, double_order_pct, demand_growth_2026_pct,
               demand_growth_2027_pct, demand_growth_later_pct, ramp_years, fab_delay_years,
-              base_wafer_growth_pct=0.0, anchor_year=2026, years=YEARS) -> dict:
+              base_wafer_growth_pct=0.0, anchor_year=2026, sufficiency_2025_pct=None, years=YEARS) -> dict:
     """DRAM supply, demand and sufficiency by year (arrays over `years`, which start at 2025).
 
     Supply: wafers x bits per wafer x HBM factor. Wafers: the Omdia figures for 2025 and 2026;
@@ -140,6 +140,8 @@ def dram_path(*, wafers_2025, wafers_2026, fabs, bpw_growth_2026_pct, bpw_growth
     Demand is anchored on the fill rate in `anchor_year` (2026: the January 2026 figure applied to
     the year; 2025: applied to the year just ended): demand there = supply there x demand_multiple;
     the other years follow the demand-growth parameters (2026's rate links 2025 and 2026).
+    `sufficiency_2025_pct`, if given, replaces the fill-rate anchor: demand in 2025 = supply in 2025 / that share
+    (the usual growth-differential balance from a base year taken as balanced, 100), and the fill rate is not used.
     """
     years = np.asarray(years, dtype=float)
     n = len(years)
@@ -161,9 +163,13 @@ def dram_path(*, wafers_2025, wafers_2026, fabs, bpw_growth_2026_pct, bpw_growth
     supply = dram_bit_supply(wafers, bpw, hbm, ratio)
     growth = np.array([demand_growth_2026_pct if y == 2026 else demand_growth_2027_pct if y == 2027
                        else demand_growth_later_pct for y in years], dtype=float)
-    ia = int(np.where(years == anchor_year)[0][0])
     demand = np.empty(n)
-    demand[ia] = supply[ia] * demand_multiple(fill_rate_pct, double_order_pct)
+    if sufficiency_2025_pct is None:
+        ia = int(np.where(years == anchor_year)[0][0])
+        demand[ia] = supply[ia] * demand_multiple(fill_rate_pct, double_order_pct)
+    else:
+        ia = int(np.where(years == 2025)[0][0])
+        demand[ia] = supply[ia] / (float(sufficiency_2025_pct) / 100.0)
     for i in range(ia - 1, -1, -1):
         demand[i] = demand[i + 1] / (1 + growth[i + 1] / 100.0)
     for i in range(ia + 1, n):
@@ -233,6 +239,49 @@ def growth_crossover_year(path: dict, from_year: int = 2027):
 def year_label(year, horizon: int = YEARS[-1]) -> str:
     """A year for prose: '2028', or 'after 2030' when the horizon passes without it."""
     return f"after {horizon}" if year is None else f"{int(year)}"
+
+
+def steady_supply_growth_pct(base_wafer_growth_pct, bpw_growth_later_pct):
+    """Bit-supply growth a year once the named fabs are fully ramped and the HBM share and trade ratio are flat:
+    only the other-wafer growth and bits per wafer are left. 2 % and 12 %: 1.02 x 1.12 - 1 = 14.24 %."""
+    return ((1 + np.asarray(base_wafer_growth_pct, dtype=float) / 100.0)
+            * (1 + np.asarray(bpw_growth_later_pct, dtype=float) / 100.0) - 1.0) * 100.0
+
+
+NEVER = "not on announced capacity"
+
+
+def end_label(year, steady_supply_growth, demand_growth_later, horizon: int = YEARS[-1]) -> str:
+    """A model year for prose (the turn or the end), honest about the horizon.
+
+    The year if the path reaches it; otherwise what happens after the horizon, where only other-wafer growth and bits
+    per wafer keep adding supply (HBM share and trade ratio are flat from 2027): if that steady growth beats demand
+    growth, supply catches up eventually, 'after 2030'; if not, the gap never closes on the announced projects: NEVER.
+    The model has no capex or price response, so NEVER means 'not without capacity nobody has announced, or slower
+    demand'. (A ramp still running at the horizon, possible only at extreme delay and ramp values, is ignored.)
+    """
+    if year is not None:
+        return f"{int(year)}"
+    if float(steady_supply_growth) > float(demand_growth_later):
+        return f"after {horizon}"
+    return NEVER
+
+
+def label_order(label: str) -> int:
+    """Sort key for end labels: a year, then 'after 2030', then NEVER."""
+    return 10_000 if label == NEVER else 9_999 if label.startswith("after") else int(label)
+
+
+def consistent_double_order_pct(fill_rate_pct, sufficiency_2025_pct, supply_growth_2026_pct, demand_growth_2026_pct):
+    """The double-ordering share that makes the fill rate agree with a given 2025 balance and the 2026 growth rates.
+
+    Sufficiency 2026 from the base year: s26 = s25 x (1 + supply growth) / (1 + demand growth). The fill-rate reading
+    gives s26 = fill / (1 - d), so d = 1 - fill / s26. Fill 60 %, 2025 balanced, supply +15.3 %, demand +30 %:
+    s26 = 1.153 / 1.30 = 88.69 %, d = 1 - 0.60 / 0.8869 = 32.35 %.
+    """
+    s26 = (np.asarray(sufficiency_2025_pct, dtype=float) / 100.0 * (1 + np.asarray(supply_growth_2026_pct, dtype=float) / 100.0)
+           / (1 + np.asarray(demand_growth_2026_pct, dtype=float) / 100.0))
+    return (1.0 - np.asarray(fill_rate_pct, dtype=float) / 100.0 / s26) * 100.0
 
 
 def cost_per_wafer_start(price_usd_bn, k_wpm):
