@@ -248,7 +248,7 @@ def steady_supply_growth_pct(base_wafer_growth_pct, bpw_growth_later_pct):
             * (1 + np.asarray(bpw_growth_later_pct, dtype=float) / 100.0) - 1.0) * 100.0
 
 
-NEVER = "not on announced capacity"
+NEVER = "not on the modelled fabs"
 
 
 def end_label(year, steady_supply_growth, demand_growth_later, horizon: int = YEARS[-1]) -> str:
@@ -256,8 +256,8 @@ def end_label(year, steady_supply_growth, demand_growth_later, horizon: int = YE
 
     The year if the path reaches it; otherwise what happens after the horizon, where only other-wafer growth and bits
     per wafer keep adding supply (HBM share and trade ratio are flat from 2027): if that steady growth beats demand
-    growth, supply catches up eventually, 'after 2030'; if not, the gap never closes on the announced projects: NEVER.
-    The model has no capex or price response, so NEVER means 'not without capacity nobody has announced, or slower
+    growth, supply catches up eventually, 'after 2030'; if not, the gap never closes on the projects modelled: NEVER.
+    The model has no capex or price response, so NEVER means 'not without capacity beyond the modelled fabs, or slower
     demand'. (A ramp still running at the horizon, possible only at extreme delay and ramp values, is ignored.)
     """
     if year is not None:
