@@ -29,6 +29,7 @@ class Chapter:
 
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter("memory_supercycle", "01_memory_supercycle.ipynb", "The memory supercycle"),
+    Chapter("shortage", "07_shortage.ipynb", "Supply, demand and the end of the shortage"),
     Chapter("hbm_competition", "02_hbm_competition.ipynb", "HBM competition"),
     Chapter("hbf", "03_hbf.ipynb", "HBF: high-bandwidth flash"),
     Chapter("packaging", "04_packaging.ipynb", "Advanced packaging"),

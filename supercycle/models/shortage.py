@@ -1,0 +1,290 @@
+"""Models of the chapter 'shortage': bit supply against demand, and when the shortage ends.
+
+Pure functions, no I/O, no plotting. Conventions: wafers in millions a year, capacity in thousands
+of wafers a month (k wpm), shares and growth rates in per cent, years as decimal years (2027.5 is
+1 July 2027). Bits are in "2025 commodity-wafer equivalents": one wafer of commodity DRAM in 2025
+gives one unit of bits, so supply = wafers x bits-per-wafer index x HBM factor.
+
+NAND bit supply reuses chapter 1's model (`memory_supercycle.nand_bit_supply_growth_pct`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from supercycle.models.memory_supercycle import growth_pct, nand_bit_supply_growth_pct
+
+# One k wpm (a thousand wafers a month) is 12,000 wafers a year = 0.012 million wafers a year.
+MILLION_WAFERS_PER_YEAR_PER_K_WPM = 12 * 1_000 / 1_000_000
+
+
+# --- DRAM bits from wafers ------------------------------------------------------------------------
+
+def hbm_bit_factor(hbm_share_pct, trade_ratio):
+    """Bits per wafer of a DRAM wafer mix relative to all-commodity output.
+
+    HBM takes `trade_ratio` times the wafer area per bit of commodity DRAM (Micron: 3 to 1), so
+    a share h of wafer starts given to HBM yields h / ratio as many bits: factor = (1 - h) + h / r.
+    20 % HBM at 3 to 1: 0.8 + 0.2 / 3 = 0.8667.
+    """
+    h = np.asarray(hbm_share_pct, dtype=float) / 100.0
+    return (1.0 - h) + h / np.asarray(trade_ratio, dtype=float)
+
+
+def dram_bit_supply(wafers, bits_per_wafer_index, hbm_share_pct, trade_ratio):
+    """DRAM bits = wafers x bits per wafer (index, commodity) x HBM factor."""
+    return (np.asarray(wafers, dtype=float) * np.asarray(bits_per_wafer_index, dtype=float)
+            * hbm_bit_factor(hbm_share_pct, trade_ratio))
+
+
+def hbm_bit_share_pct(hbm_wafer_share_pct, trade_ratio):
+    """HBM's share of DRAM bits, given its share of wafer starts and the trade ratio."""
+    h = np.asarray(hbm_wafer_share_pct, dtype=float) / 100.0
+    r = np.asarray(trade_ratio, dtype=float)
+    return (h / r) / ((1.0 - h) + h / r) * 100.0
+
+
+def implied_trade_ratio(hbm_wafer_share_pct, hbm_bit_share_pct_):
+    """The trade ratio implied by HBM's share of wafers (h) and of bits (b): r = h(1-b) / (b(1-h))."""
+    h = np.asarray(hbm_wafer_share_pct, dtype=float) / 100.0
+    b = np.asarray(hbm_bit_share_pct_, dtype=float) / 100.0
+    return h * (1.0 - b) / (b * (1.0 - h))
+
+
+# --- demand from the fill rate ---------------------------------------------------------------------
+
+def demand_multiple(fill_rate_pct, double_order_pct=0.0):
+    """True demand as a multiple of what ships.
+
+    The fill rate (需求滿足率) is shipments / orders, so orders = shipments / fill. If a share d of
+    orders is double ordering (the same need placed with several suppliers, or stock-building),
+    true demand = orders x (1 - d). Fill 60 %, d = 0: 1 / 0.6 = 1.667; d = 20 %: 0.8 / 0.6 = 1.333.
+    """
+    f = np.asarray(fill_rate_pct, dtype=float) / 100.0
+    d = np.asarray(double_order_pct, dtype=float) / 100.0
+    return (1.0 - d) / f
+
+
+def sufficiency_pct(supply, demand):
+    """Supply as a per-cent share of demand (100 = balanced; above 100 = surplus)."""
+    return np.asarray(supply, dtype=float) / np.asarray(demand, dtype=float) * 100.0
+
+
+# --- capacity additions ------------------------------------------------------------------------------
+
+def ramp_share(year, first_output, ramp_years):
+    """Average utilisation of a new fab over calendar `year` (from `year` to `year + 1`).
+
+    Output rises linearly from zero at `first_output` to full capacity `ramp_years` later:
+    u(t) = clip((t - first_output) / ramp_years, 0, 1); the result is the mean of u over the year.
+    First output 2026.5, a two-year ramp: 2026 -> 0.0625, 2027 -> 0.5, 2029 -> 1.
+    """
+    year = np.asarray(year, dtype=float)
+    s = np.asarray(first_output, dtype=float)
+    r = np.asarray(ramp_years, dtype=float)
+
+    def integral(t):  # integral of u from -inf to t
+        x = np.clip(t - s, 0.0, None)
+        return np.where(x <= r, x * x / (2.0 * r), r / 2.0 + (x - r))
+
+    return integral(year + 1.0) - integral(year)
+
+
+@dataclass(frozen=True)
+class Fab:
+    """A capacity project: its size, when it first outputs, and how much of it makes DRAM wafers."""
+    name: str
+    k_wpm: float                 # full capacity, thousands of wafers a month
+    first_output: float          # decimal year
+    dram_share_pct: float = 100.0  # 0 for a foundry or packaging plant
+    in_base_2026: bool = False   # already producing in 2026 (so part of the 2026 wafer figure)
+
+
+def fab_wafers(fab: Fab, year, ramp_years, delay_years=0.0):
+    """DRAM wafers (millions a year) a project adds in `year` at its ramp. Projects not yet
+    producing in 2026 slip by `delay_years`."""
+    start = fab.first_output + (0.0 if fab.in_base_2026 else delay_years)
+    return (fab.k_wpm * MILLION_WAFERS_PER_YEAR_PER_K_WPM * fab.dram_share_pct / 100.0
+            * ramp_share(year, start, ramp_years))
+
+
+def wafer_additions(fabs, years, ramp_years, delay_years=0.0, base_year=2026):
+    """Wafers (millions a year) each project adds over `base_year`'s output: a dict name -> array.
+
+    A project already producing in the base year (M15X from 2026H2) counts only its growth beyond
+    its base-year contribution, which the base-year wafer figure already holds.
+    """
+    years = np.asarray(years, dtype=float)
+    out = {}
+    for f in fabs:
+        add = fab_wafers(f, years, ramp_years, delay_years) - fab_wafers(f, base_year, ramp_years, delay_years)
+        out[f.name] = np.where(years > base_year, add, 0.0)
+    return out
+
+
+# --- the path, year by year ------------------------------------------------------------------------------
+
+YEARS = (2025, 2026, 2027, 2028, 2029, 2030)
+
+
+def dram_path(*, wafers_2025, wafers_2026, fabs, bpw_growth_2026_pct, bpw_growth_later_pct,
+              hbm_share_2025_pct, hbm_share_2026_pct, hbm_share_later_pct, trade_ratio,
+              trade_ratio_later, fill_rate_pct, double_order_pct, demand_growth_2026_pct,
+              demand_growth_2027_pct, demand_growth_later_pct, ramp_years, fab_delay_years,
+              base_wafer_growth_pct=0.0, anchor_year=2026, sufficiency_2025_pct=None, years=YEARS) -> dict:
+    """DRAM supply, demand and sufficiency by year (arrays over `years`, which start at 2025).
+
+    Supply: wafers x bits per wafer x HBM factor. Wafers: the Omdia figures for 2025 and 2026;
+    after 2026, the 2026 figure grown at `base_wafer_growth_pct` a year plus the named projects.
+    Demand is anchored on the fill rate in `anchor_year` (2026: the January 2026 figure applied to
+    the year; 2025: applied to the year just ended): demand there = supply there x demand_multiple;
+    the other years follow the demand-growth parameters (2026's rate links 2025 and 2026).
+    `sufficiency_2025_pct`, if given, replaces the fill-rate anchor: demand in 2025 = supply in 2025 / that share
+    (the usual growth-differential balance from a base year taken as balanced, 100), and the fill rate is not used.
+    """
+    years = np.asarray(years, dtype=float)
+    n = len(years)
+    adds = wafer_additions(fabs, years, ramp_years, fab_delay_years)
+    wafers = np.empty(n)
+    for i, y in enumerate(years):
+        if y <= 2025:
+            wafers[i] = wafers_2025
+        elif y == 2026:
+            wafers[i] = wafers_2026
+        else:
+            wafers[i] = wafers_2026 * (1 + base_wafer_growth_pct / 100.0) ** (y - 2026) + sum(a[i] for a in adds.values())
+    bpw = np.ones(n)
+    for i in range(1, n):
+        g = bpw_growth_2026_pct if years[i] == 2026 else bpw_growth_later_pct
+        bpw[i] = bpw[i - 1] * (1 + g / 100.0)
+    hbm = np.where(years <= 2025, hbm_share_2025_pct, np.where(years == 2026, hbm_share_2026_pct, hbm_share_later_pct))
+    ratio = np.where(years <= 2026, trade_ratio, trade_ratio_later)
+    supply = dram_bit_supply(wafers, bpw, hbm, ratio)
+    growth = np.array([demand_growth_2026_pct if y == 2026 else demand_growth_2027_pct if y == 2027
+                       else demand_growth_later_pct for y in years], dtype=float)
+    demand = np.empty(n)
+    if sufficiency_2025_pct is None:
+        ia = int(np.where(years == anchor_year)[0][0])
+        demand[ia] = supply[ia] * demand_multiple(fill_rate_pct, double_order_pct)
+    else:
+        ia = int(np.where(years == 2025)[0][0])
+        demand[ia] = supply[ia] / (float(sufficiency_2025_pct) / 100.0)
+    for i in range(ia - 1, -1, -1):
+        demand[i] = demand[i + 1] / (1 + growth[i + 1] / 100.0)
+    for i in range(ia + 1, n):
+        demand[i] = demand[i - 1] * (1 + growth[i] / 100.0)
+    return {"year": years.astype(int), "wafers": wafers, "bits_per_wafer": bpw, "hbm_share_pct": hbm,
+            "trade_ratio": ratio, "supply": supply, "demand": demand,
+            "sufficiency_pct": sufficiency_pct(supply, demand),
+            "supply_growth_pct": np.r_[np.nan, growth_pct(supply[1:], supply[:-1])],
+            "demand_growth_pct": np.r_[np.nan, growth_pct(demand[1:], demand[:-1])],
+            "additions": adds}
+
+
+def nand_path(*, wafer_growth_2026_pct, wafer_growth_later_pct, qlc_share_2025_pct, qlc_share_2026_pct,
+              qlc_share_step_pp, density_gain_pct, sufficiency_2025_pct, demand_growth_2026_pct,
+              demand_growth_later_pct, tlc_bits=3.0, qlc_bits=4.0, years=YEARS) -> dict:
+    """NAND supply and demand indices (2025 supply = 1) and sufficiency by year.
+
+    Supply growth each year = wafers x density x QLC mix (chapter 1's `nand_bit_supply_growth_pct`);
+    the QLC share rises by `qlc_share_step_pp` a year after 2026 (capped at 100). Demand is anchored
+    on an assumed 2025 sufficiency, then grows at the demand parameters.
+    """
+    years = np.asarray(years, dtype=float)
+    n = len(years)
+    qlc = np.empty(n)
+    for i, y in enumerate(years):
+        qlc[i] = (qlc_share_2025_pct if y <= 2025 else qlc_share_2026_pct if y == 2026
+                  else min(100.0, qlc_share_2026_pct + qlc_share_step_pp * (y - 2026)))
+    supply = np.ones(n)
+    for i in range(1, n):
+        wg = wafer_growth_2026_pct if years[i] == 2026 else wafer_growth_later_pct
+        g = nand_bit_supply_growth_pct(wg, qlc[i - 1], qlc[i], density_gain_pct, tlc_bits, qlc_bits)
+        supply[i] = supply[i - 1] * (1 + float(g) / 100.0)
+    demand = np.empty(n)
+    demand[0] = supply[0] / (sufficiency_2025_pct / 100.0)
+    for i in range(1, n):
+        g = demand_growth_2026_pct if years[i] == 2026 else demand_growth_later_pct
+        demand[i] = demand[i - 1] * (1 + g / 100.0)
+    return {"year": years.astype(int), "qlc_share_pct": qlc, "supply": supply, "demand": demand,
+            "sufficiency_pct": sufficiency_pct(supply, demand),
+            "supply_growth_pct": np.r_[np.nan, growth_pct(supply[1:], supply[:-1])],
+            "demand_growth_pct": np.r_[np.nan, growth_pct(demand[1:], demand[:-1])]}
+
+
+# --- when does it end -----------------------------------------------------------------------------------
+
+def first_year(years, condition):
+    """The first year where `condition` holds, or None if it never does within `years`."""
+    hits = [int(y) for y, c in zip(years, condition) if bool(c)]
+    return hits[0] if hits else None
+
+
+def shortage_end_year(path: dict, from_year: int = 2026):
+    """First year (from `from_year`) in which supply meets demand: sufficiency >= 100 %."""
+    y = np.asarray(path["year"])
+    ok = (np.asarray(path["sufficiency_pct"]) >= 100.0) & (y >= from_year)
+    return first_year(y, ok)
+
+
+def growth_crossover_year(path: dict, from_year: int = 2027):
+    """First year (from `from_year`) in which bit supply grows faster than demand."""
+    y = np.asarray(path["year"])
+    ok = (np.nan_to_num(np.asarray(path["supply_growth_pct"]), nan=-1e9)
+          > np.asarray(path["demand_growth_pct"])) & (y >= from_year)
+    return first_year(y, ok)
+
+
+def year_label(year, horizon: int = YEARS[-1]) -> str:
+    """A year for prose: '2028', or 'after 2030' when the horizon passes without it."""
+    return f"after {horizon}" if year is None else f"{int(year)}"
+
+
+def steady_supply_growth_pct(base_wafer_growth_pct, bpw_growth_later_pct):
+    """Bit-supply growth a year once the named fabs are fully ramped and the HBM share and trade ratio are flat:
+    only the other-wafer growth and bits per wafer are left. 2 % and 12 %: 1.02 x 1.12 - 1 = 14.24 %."""
+    return ((1 + np.asarray(base_wafer_growth_pct, dtype=float) / 100.0)
+            * (1 + np.asarray(bpw_growth_later_pct, dtype=float) / 100.0) - 1.0) * 100.0
+
+
+NEVER = "not on the modelled fabs"
+
+
+def end_label(year, steady_supply_growth, demand_growth_later, horizon: int = YEARS[-1]) -> str:
+    """A model year for prose (the turn or the end), honest about the horizon.
+
+    The year if the path reaches it; otherwise what happens after the horizon, where only other-wafer growth and bits
+    per wafer keep adding supply (HBM share and trade ratio are flat from 2027): if that steady growth beats demand
+    growth, supply catches up eventually, 'after 2030'; if not, the gap never closes on the projects modelled: NEVER.
+    The model has no capex or price response, so NEVER means 'not without capacity beyond the modelled fabs, or slower
+    demand'. (A ramp still running at the horizon, possible only at extreme delay and ramp values, is ignored.)
+    """
+    if year is not None:
+        return f"{int(year)}"
+    if float(steady_supply_growth) > float(demand_growth_later):
+        return f"after {horizon}"
+    return NEVER
+
+
+def label_order(label: str) -> int:
+    """Sort key for end labels: a year, then 'after 2030', then NEVER."""
+    return 10_000 if label == NEVER else 9_999 if label.startswith("after") else int(label)
+
+
+def consistent_double_order_pct(fill_rate_pct, sufficiency_2025_pct, supply_growth_2026_pct, demand_growth_2026_pct):
+    """The double-ordering share that makes the fill rate agree with a given 2025 balance and the 2026 growth rates.
+
+    Sufficiency 2026 from the base year: s26 = s25 x (1 + supply growth) / (1 + demand growth). The fill-rate reading
+    gives s26 = fill / (1 - d), so d = 1 - fill / s26. Fill 60 %, 2025 balanced, supply +15.3 %, demand +30 %:
+    s26 = 1.153 / 1.30 = 88.69 %, d = 1 - 0.60 / 0.8869 = 32.35 %.
+    """
+    s26 = (np.asarray(sufficiency_2025_pct, dtype=float) / 100.0 * (1 + np.asarray(supply_growth_2026_pct, dtype=float) / 100.0)
+           / (1 + np.asarray(demand_growth_2026_pct, dtype=float) / 100.0))
+    return (1.0 - np.asarray(fill_rate_pct, dtype=float) / 100.0 / s26) * 100.0
+
+
+def cost_per_wafer_start(price_usd_bn, k_wpm):
+    """US dollars per wafer start a month of capacity: price / (k wpm x 1000).
+    USD 1.8 bn for 30 k wpm: 1.8e9 / 30,000 = USD 60,000 per monthly wafer start."""
+    return np.asarray(price_usd_bn, dtype=float) * 1e9 / (np.asarray(k_wpm, dtype=float) * 1000.0)
