@@ -230,3 +230,44 @@ def test_notebook_parameters_cell_holds_the_defaults():
         if mm:
             found[mm.group(1)] = eval(mm.group(2))  # the cell holds literals only
     assert found == defaults(KEY)
+
+
+# --- HBM share of a vendor's sales -------------------------------------------------------------
+
+def test_hbm_share_next_review_case():
+    # 38 x 1.58 / 1.51 = 60.04 / 1.51 = 39.762
+    assert m.hbm_share_next(38, 58, 51) == pytest.approx(39.7616, rel=1e-5)
+
+
+def test_hbm_share_next_equal_growth_keeps_share():
+    assert m.hbm_share_next(38, 20, 20) == pytest.approx(38)
+
+
+def test_hbm_share_next_with_vendor_share_loss():
+    # 40 x 1.5 x 0.9 / 1.35 = 54 / 1.35 = 40
+    assert m.hbm_share_next(40, 50, 35, vendor_share_change_pct=-10) == pytest.approx(40)
+    # 50 x 2 / 4 = 25: HBM doubles, total quadruples
+    assert m.hbm_share_next(50, 100, 300) == pytest.approx(25)
+
+
+def test_hbm_share_next_refuses_impossible_inputs():
+    with pytest.raises(ValueError):
+        m.hbm_share_next(38, -100, 10)
+    with pytest.raises(ValueError):
+        m.hbm_share_next(120, 0, 0)
+    with pytest.raises(ValueError):
+        m.hbm_share_next(60, 100, 0)      # 120% of sales
+
+
+def test_total_growth_for_share_inverts_hbm_share_next():
+    # from 38% to 30% with HBM +58%: 38 x 1.58 / 30 = 2.00133 -> +100.13%
+    g = m.total_growth_for_share(38, 30, 58)
+    assert g == pytest.approx(100.1333, rel=1e-5)
+    assert m.hbm_share_next(38, 58, g) == pytest.approx(30)
+
+
+def test_non_hbm_growth():
+    # 40% HBM grows 50%, total grows 20%: non-HBM goes from 60 to 120 - 60 = 60 -> 0%
+    assert m.non_hbm_growth_pct(40, 50, 20) == pytest.approx(0)
+    # 50% HBM flat, total +50%: non-HBM 50 -> 100 -> +100%
+    assert m.non_hbm_growth_pct(50, 0, 50) == pytest.approx(100)

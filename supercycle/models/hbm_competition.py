@@ -207,3 +207,48 @@ def timeline(frame: pd.DataFrame, first_year: int = 2025, last_year: int = 2030)
                      "end": pd.Timestamp(end), "precision": precision})
     cols = ["id", "source_id", "entity", "metric", "kind", "start", "end", "precision"]
     return pd.DataFrame(rows, columns=cols).sort_values(["start", "id"]).reset_index(drop=True)
+
+
+# --- HBM share of a vendor's sales ------------------------------------------------------------
+
+def hbm_share_next(share_prev_pct: float, hbm_growth_pct: float, total_growth_pct: float,
+                   vendor_share_change_pct: float = 0.0) -> float:
+    """A vendor's HBM share of its own sales one year on, in per cent.
+
+    share_next = share_prev x (1 + g_hbm) x (1 + v) / (1 + g_total), where
+    - `hbm_growth_pct` is the growth of the HBM market (or of the vendor's HBM sales, with v = 0);
+    - `vendor_share_change_pct` is the relative change in the vendor's value share of that market
+      (57% -> 50% is 50/57 - 1 = -12.3%); 0 means the vendor's HBM sales grow with the market;
+    - `total_growth_pct` is the growth of the vendor's total sales.
+    Example: 38% x 1.58 / 1.51 = 39.76%.
+    """
+    if share_prev_pct < 0 or share_prev_pct > 100:
+        raise ValueError("the previous share must lie in [0, 100] per cent")
+    if min(hbm_growth_pct, total_growth_pct, vendor_share_change_pct) <= -100:
+        raise ValueError("a growth rate of -100% or less leaves nothing to take a share of")
+    share = share_prev_pct * (1 + hbm_growth_pct / 100) * (1 + vendor_share_change_pct / 100) \
+        / (1 + total_growth_pct / 100)
+    if share > 100 + 1e-9:
+        raise ValueError(f"these growth rates put HBM at {share:.1f}% of sales, above 100%")
+    return share
+
+
+def total_growth_for_share(share_prev_pct: float, share_next_pct: float, hbm_growth_pct: float,
+                           vendor_share_change_pct: float = 0.0) -> float:
+    """The growth of total sales (per cent) that takes the HBM share from `share_prev_pct` to
+    `share_next_pct` when HBM sales grow as in `hbm_share_next` (its inverse in total growth)."""
+    if share_next_pct <= 0:
+        raise ValueError("the new share must be positive")
+    if min(hbm_growth_pct, vendor_share_change_pct) <= -100:
+        raise ValueError("a growth rate of -100% or less leaves nothing to take a share of")
+    return (share_prev_pct * (1 + hbm_growth_pct / 100) * (1 + vendor_share_change_pct / 100)
+            / share_next_pct - 1) * 100
+
+
+def non_hbm_growth_pct(share_prev_pct: float, hbm_growth_pct: float, total_growth_pct: float) -> float:
+    """Growth of the non-HBM part of sales (per cent) implied by HBM growth and total growth:
+    non-HBM next / prev = ((1 + g_total) - s (1 + g_hbm)) / (1 - s), s = previous HBM share."""
+    s = share_prev_pct / 100
+    if not 0 <= s < 1:
+        raise ValueError("the previous share must lie in [0, 100) per cent")
+    return (((1 + total_growth_pct / 100) - s * (1 + hbm_growth_pct / 100)) / (1 - s) - 1) * 100
