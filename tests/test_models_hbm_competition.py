@@ -271,3 +271,74 @@ def test_non_hbm_growth():
     assert m.non_hbm_growth_pct(40, 50, 20) == pytest.approx(0)
     # 50% HBM flat, total +50%: non-HBM 50 -> 100 -> +100%
     assert m.non_hbm_growth_pct(50, 0, 50) == pytest.approx(100)
+
+
+def test_capex_revenue_by_year_uses_each_years_share():
+    # 2026: 36 / 0.20 = 180, HBM 30% = 54; 2027: 48 / 0.23 = 208.70, HBM 39% = 81.39
+    y1, y2 = m.capex_revenue_by_year(36, 48, 20, 23, 30, 39)
+    assert y1["revenue"] == pytest.approx(180) and y1["hbm_revenue"] == pytest.approx(54)
+    assert y2["revenue"] == pytest.approx(208.6957, rel=1e-5)
+    assert y2["hbm_revenue"] == pytest.approx(81.3913, rel=1e-5)
+
+
+# --- from operating profit to valuation -----------------------------------------------------------
+
+def test_net_income():
+    # (100 + 10) x (1 - 0.25) = 82.5
+    assert m.net_income(100, 25, 10) == pytest.approx(82.5)
+    assert m.net_income(80, 0) == pytest.approx(80)
+    with pytest.raises(ValueError):
+        m.net_income(100, 100)
+
+
+def test_eps_and_pe_skhynix_case():
+    # 93.843 trn OP, 25% tax, nothing else: net 70.38225 trn; on 725 m shares EPS = 70.38225e12 / 725e6
+    # = 97,079.0 won; at 765,500 won P/E = 7.885
+    net = m.net_income(93.843, 25)
+    assert net == pytest.approx(70.38225)
+    eps = m.eps_krw(net, 725)
+    assert eps == pytest.approx(97079.0, rel=1e-5)
+    assert m.pe_ratio(765_500, eps) == pytest.approx(7.8853, rel=1e-4)
+
+
+def test_pe_refuses_losses():
+    with pytest.raises(ValueError):
+        m.pe_ratio(100, 0)
+    with pytest.raises(ValueError):
+        m.eps_krw(10, 0)
+
+
+def test_op_for_pe_inverts_the_chain():
+    # P/E 10 at 100,000 won on 500 m shares: net = 10,000 x 500e6 = 5e12 = 5 trn; at 20% tax OP = 6.25
+    assert m.op_for_pe(100_000, 10, 500, 20) == pytest.approx(6.25)
+    op = m.op_for_pe(765_500, 7, 690.41, 25, 2)
+    assert m.pe_ratio(765_500, m.eps_krw(m.net_income(op, 25, 2), 690.41)) == pytest.approx(7)
+
+
+def test_asp_shock_op():
+    # 100 revenue, 40% reprices, +10%: +4 on OP 50 -> 54; -10% -> 46
+    assert m.asp_shock_op(50, 100, 40, 10) == pytest.approx(54)
+    assert m.asp_shock_op(50, 100, 40, -10) == pytest.approx(46)
+
+
+def test_growth_multiple_readings():
+    assert m.growth_multiple_readings(2) == {"to": 2, "by": 3}
+
+
+def _fin(item, period):
+    return _ref_value("hbm_competition_financials", "item", item) if period is None else float(
+        data.reference("hbm_competition_financials").query("item == @item and period == @period")["value"].iloc[0])
+
+
+def test_new_defaults_equal_the_data_they_cite():
+    d = defaults(KEY)
+    assert d["skhynix_total_sales_growth_2026_pct"] == data.claim("bofa.dram.revenue.growth.2026").value
+    assert d["skhynix_op_2026_krw_trn"] == data.claim("im.skhynix.opprofit.2026").value
+    assert d["samsung_op_2026_krw_trn"] == data.claim("kiwoom.samsung.opprofit.2026").value
+    assert d["skhynix_hbm_value_share_2025_pct"] == _fin("HBM vendor share SK hynix (Counterpoint)", "2025Q3")
+    assert d["tax_rate_pct"] == _fin("Korea corporate income tax top rate (from 2026)", "2026")
+    assert d["skhynix_shares_m"] == _fin("SK hynix shares outstanding", "2025 (stat page as of late 2025)")
+    assert d["samsung_price_krw"] == _fin("Samsung Electronics share price close", "end-2025 (2025-12-30)")
+    # 16.14 / 22.23 = 0.72605 -> 72.6%
+    dram = _fin("SK hynix DRAM revenue", "2025Q2") / _fin("SK hynix revenue", "2025Q2") * 100
+    assert d["dram_share_of_revenue_pct"] == pytest.approx(dram, abs=0.05)

@@ -252,3 +252,74 @@ def non_hbm_growth_pct(share_prev_pct: float, hbm_growth_pct: float, total_growt
     if not 0 <= s < 1:
         raise ValueError("the previous share must lie in [0, 100) per cent")
     return (((1 + total_growth_pct / 100) - s * (1 + hbm_growth_pct / 100)) / (1 - s) - 1) * 100
+
+
+def capex_revenue_by_year(capex_low: float, capex_high: float, intensity_low_pct: float,
+                          intensity_high_pct: float, hbm_share_first_pct: float,
+                          hbm_share_second_pct: float) -> list[dict[str, float]]:
+    """The paired reading of a two-year capex range and intensity range, year by year: the first
+    year takes the low ends, the second the high ends; each year's HBM sales use that year's
+    HBM share of sales. Returns two dicts: capex, intensity_pct, revenue, hbm_share_pct, hbm_revenue."""
+    out = []
+    for capex, intensity, share in ((capex_low, intensity_low_pct, hbm_share_first_pct),
+                                    (capex_high, intensity_high_pct, hbm_share_second_pct)):
+        if intensity <= 0:
+            raise ValueError("capital intensity must be positive")
+        if not 0 <= share <= 100:
+            raise ValueError("an HBM share must lie in [0, 100] per cent")
+        revenue = capex / (intensity / 100)
+        out.append({"capex": capex, "intensity_pct": intensity, "revenue": revenue,
+                    "hbm_share_pct": share, "hbm_revenue": revenue * share / 100})
+    return out
+
+
+# --- from operating profit to valuation ------------------------------------------------------
+
+def net_income(operating_profit: float, tax_rate_pct: float, non_operating: float = 0.0) -> float:
+    """Net income = (operating profit + net non-operating items) x (1 - effective tax rate).
+    Minority interests are ignored (SK hynix's were 0.03 trn won in 2025)."""
+    if not 0 <= tax_rate_pct < 100:
+        raise ValueError("the tax rate must lie in [0, 100) per cent")
+    return (operating_profit + non_operating) * (1 - tax_rate_pct / 100)
+
+
+def eps_krw(net_income_krw_trn: float, shares_m: float) -> float:
+    """Earnings per share in won: trillions of won / millions of shares (1e12 / 1e6 = 1e6)."""
+    if shares_m <= 0:
+        raise ValueError("the share count must be positive")
+    return net_income_krw_trn * 1e6 / shares_m
+
+
+def pe_ratio(price: float, eps: float) -> float:
+    """Price over earnings per share; refuses zero or negative earnings (no meaningful P/E)."""
+    if eps <= 0:
+        raise ValueError("P/E is not meaningful for zero or negative earnings")
+    return price / eps
+
+
+def op_for_pe(price: float, pe: float, shares_m: float, tax_rate_pct: float,
+              non_operating: float = 0.0) -> float:
+    """The operating profit (trn won) that gives `pe` at `price`: the inverse of
+    net_income -> eps_krw -> pe_ratio."""
+    if pe <= 0:
+        raise ValueError("P/E must be positive")
+    net = price / pe * shares_m / 1e6
+    return net / (1 - tax_rate_pct / 100) - non_operating
+
+
+def asp_shock_op(operating_profit: float, revenue: float, exposed_share_pct: float,
+                 asp_change_pct: float) -> float:
+    """Operating profit after an average-selling-price change on the part of revenue that
+    reprices (volumes and costs held): OP + revenue x exposed share x ASP change. Because costs
+    do not move with price, the whole revenue change falls to operating profit (operating leverage)."""
+    if not 0 <= exposed_share_pct <= 100:
+        raise ValueError("the exposed share must lie in [0, 100] per cent")
+    return operating_profit + revenue * exposed_share_pct / 100 * asp_change_pct / 100
+
+
+def growth_multiple_readings(low_multiple: float) -> dict[str, float]:
+    """Two readings of Chinese 'N倍多/N倍以上' growth: 'to' (at least N x the base) and 'by'
+    (at least N + 1 x the base, i.e. growth of N x 100%)."""
+    if low_multiple <= 0:
+        raise ValueError("the multiple must be positive")
+    return {"to": low_multiple, "by": low_multiple + 1}
