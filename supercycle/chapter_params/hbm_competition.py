@@ -74,7 +74,7 @@ PARAMS: tuple[Param, ...] = (
           "DRAM (HBM included) as a share of SK hynix's revenue; default = 2025Q2 DRAM revenue / "
           "total revenue (16.14 / 22.23, reference rows)", min=40, max=95),
     Param("hbm_reprices_with_dram", "bool", False, "",
-          "whether HBM revenue moves with the DRAM ASP shock; default false: HBM is sold on "
+          "whether HBM revenue moves with the DRAM ASP shock; default false: HBM is usually sold on "
           "annual volume and price agreements, so a commodity price move reaches it late"),
     Param("dram_asp_shock_pct", "float", 10.0, "pct",
           "size of the DRAM ASP shock for the EPS sensitivity (applied as + and -)", min=1, max=50),
