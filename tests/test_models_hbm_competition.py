@@ -342,3 +342,40 @@ def test_new_defaults_equal_the_data_they_cite():
     # 16.14 / 22.23 = 0.72605 -> 72.6%
     dram = _fin("SK hynix DRAM revenue", "2025Q2") / _fin("SK hynix revenue", "2025Q2") * 100
     assert d["dram_share_of_revenue_pct"] == pytest.approx(dram, abs=0.05)
+
+
+# --- cross-checks added after the cold read ---------------------------------------------------
+
+def test_growth_pct():
+    # 54.6 / 34.6 = 1.578 -> +57.8%
+    assert m.growth_pct(54.6, 34.6) == pytest.approx(57.80, abs=0.01)
+    assert m.growth_pct(10, 10) == 0
+    with pytest.raises(ValueError):
+        m.growth_pct(1, 0)
+
+
+def test_market_from_vendor_revenue_inverts_hbm_revenue():
+    # 38% x 97.1467 = 36.9157 trn won; / 1,470 = USD 25.113 bn; / 57% = USD 44.06 bn
+    assert m.market_from_vendor_revenue_usd_bn(36.9157, 57, 1470) == pytest.approx(44.057, abs=0.01)
+    # round trip with hbm_revenue: 54.6 bn x 50% x 1,470 = 40.131 trn won -> back to 54.6
+    krw = m.hbm_revenue(54.6, 50, 0, 1470)["krw_trn"]
+    assert krw == pytest.approx(40.131, abs=0.001)
+    assert m.market_from_vendor_revenue_usd_bn(krw, 50, 1470) == pytest.approx(54.6)
+    for bad in ((10, 0, 1470), (10, 120, 1470), (10, 50, 0)):
+        with pytest.raises(ValueError):
+            m.market_from_vendor_revenue_usd_bn(*bad)
+
+
+def test_net_income_at_ratio():
+    # Samsung 2025: net 45.2 / OP 43.6 = 1.0367; x 107.612 = 111.56
+    assert m.net_income_at_ratio(107.612, 45.2, 43.6) == pytest.approx(111.561, abs=0.001)
+    with pytest.raises(ValueError):
+        m.net_income_at_ratio(100, 10, 0)
+
+
+def test_hbm_growth_default_is_the_newsroom_figure():
+    # the 58% and its 2025 base (USD 34.6 bn) come from one source, and 34.6 x 1.58 = 54.67 ~ 54.6
+    d = defaults(KEY)
+    assert d["hbm_market_growth_2026_pct"] == _fin("HBM market growth (SK hynix Newsroom, BofA basis)", "2026")
+    base = _fin("HBM market size (SK hynix Newsroom, BofA basis)", "2025")
+    assert base * (1 + d["hbm_market_growth_2026_pct"] / 100) == pytest.approx(d["hbm_market_usd_bn"], abs=0.1)

@@ -273,6 +273,24 @@ def capex_revenue_by_year(capex_low: float, capex_high: float, intensity_low_pct
     return out
 
 
+def growth_pct(new: float, old: float) -> float:
+    """Growth from `old` to `new`, in per cent."""
+    if old <= 0:
+        raise ValueError("the base must be positive")
+    return (new / old - 1) * 100
+
+
+def market_from_vendor_revenue_usd_bn(vendor_revenue_krw_trn: float, value_share_pct: float,
+                                      krw_per_usd: float) -> float:
+    """The market size (USD bn) a vendor's revenue implies at its value share of that market:
+    revenue (trn won) x 1000 / won per dollar / share. The inverse of `hbm_revenue` at no price change."""
+    if not 0 < value_share_pct <= 100:
+        raise ValueError("the value share must lie in (0, 100] per cent")
+    if krw_per_usd <= 0:
+        raise ValueError("the exchange rate must be positive")
+    return vendor_revenue_krw_trn * 1000 / krw_per_usd / (value_share_pct / 100)
+
+
 # --- from operating profit to valuation ------------------------------------------------------
 
 def net_income(operating_profit: float, tax_rate_pct: float, non_operating: float = 0.0) -> float:
@@ -281,6 +299,14 @@ def net_income(operating_profit: float, tax_rate_pct: float, non_operating: floa
     if not 0 <= tax_rate_pct < 100:
         raise ValueError("the tax rate must lie in [0, 100) per cent")
     return (operating_profit + non_operating) * (1 - tax_rate_pct / 100)
+
+
+def net_income_at_ratio(operating_profit: float, net_prev: float, op_prev: float) -> float:
+    """Net income if it keeps last year's ratio to operating profit (net_prev / op_prev): a way to carry
+    a company's non-operating items and tax mix forward without modelling them one by one."""
+    if op_prev <= 0:
+        raise ValueError("last year's operating profit must be positive")
+    return operating_profit * net_prev / op_prev
 
 
 def eps_krw(net_income_krw_trn: float, shares_m: float) -> float:
