@@ -36,9 +36,10 @@ PARAMS: tuple[Param, ...] = (
           min=100000, max=5000000),
     # --- HBM share of SK hynix's sales, 2026 --------------------------------------------------
     Param("hbm_market_growth_2026_pct", "float", 58.0, "pct",
-          "growth of the HBM market in 2026 on BofA's own basis; default = +58%, the figure an "
-          "independent review reports for BofA's USD 54.6 bn (not found in any public source: "
-          "unverified); the chapter always shows the spliced +17% beside it", min=-50, max=300),
+          "growth of the HBM market in 2026 on the basis of the USD 54.6 bn; default = reference "
+          "hbm_competition_financials row 'HBM market growth (SK hynix Newsroom, BofA basis)' (+58% on "
+          "USD 34.6 bn for 2025); the chapter shows the spliced BofA/TrendForce rate and JPMorgan's own "
+          "2025 basis beside it", min=-50, max=300),
     Param("skhynix_total_sales_growth_2026_pct", "float", 51.0, "pct",
           "growth of SK hynix's total sales in 2026; default = claim bofa.dram.revenue.growth.2026 "
           "(BofA's +51% for global DRAM revenue, a proxy: SK hynix also sells NAND)", min=-50, max=300),
