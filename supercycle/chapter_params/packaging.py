@@ -27,7 +27,7 @@ PARAMS: tuple[Param, ...] = (
           "Assumption (not an article figure): yearly growth of TSMC CoWoS capacity after end-2026, for the illustrative extension to end-2028",
           min=0.0, max=150.0),
     Param("hbm_tam_year", "int", 2026, "year",
-          "Year whose HBM market the CoWoS chain builds: its output is the mean of the previous and its own year-end capacity (article ranges end-2023 to end-2026)",
+          "Year whose HBM market the CoWoS chain builds: its output is the mean of the previous and its own year-end capacity (article ranges end-2023 to end-2026); set rubin_wafer_share_pct to 0 before 2026",
           min=2024, max=2026),
     Param("cowos_utilisation_pct", "float", 85.0, "pct",
           "Assumption (no public figure found): share of installed CoWoS capacity that becomes good, shipped packages in a year (ramp-up, yield, idle lines)",
