@@ -127,3 +127,23 @@ def test_end_capacity_for_uplift():
     new_end = m.end_capacity_for_uplift(80, 122.5, 8)
     assert m.uplift_pct((80 + 122.5) / 2, (80 + new_end) / 2) == pytest.approx(8)
     assert m.uplift_pct(100, 107) == pytest.approx(7)
+
+
+def test_mix_from_params_and_market_for_year_by_hand():
+    p = {"cowos_utilisation_pct": 100.0, "ppw_blackwell": 16, "ppw_rubin": 6, "rubin_wafer_share_pct": 50.0,
+         "stacks_per_package": 8, "gb_per_stack_blackwell": 24, "gb_per_stack_rubin": 36,
+         "usd_per_gb_hbm3e": 10, "usd_per_gb_hbm4": 15}
+    assert m.mix_from_params(p) == (m.Product("Blackwell class", 0.5, 16, 8, 24, 10),
+                                    m.Product("Rubin class", 0.5, 6, 8, 36, 15))
+    # capacity averaging 100k a month in 2026 ((80 + 120) / 2): the A/B case above, USD 33.984 bn
+    assert m.market_for_year({2025: (80, 80), 2026: (120, 120)}, 2026, p) == pytest.approx(33.984)
+    # at 85% utilisation: 33.984 x 0.85 = 28.8864
+    assert m.market_for_year({2025: (80, 80), 2026: (120, 120)}, 2026, {**p, "cowos_utilisation_pct": 85.0}) == pytest.approx(28.8864)
+
+
+def test_chain_params_are_declared_by_chapter_4():
+    from supercycle.params import defaults
+    d = defaults("packaging")
+    assert set(m.CHAIN_PARAMS) <= set(d)
+    # chapter 4's defaults give a market in the tens of billions (a sanity bound, not a target)
+    assert 10 < m.market_for_year(m.capacity_ranges(claims().get), 2026, d) < 100

@@ -257,3 +257,13 @@ def test_article_market_cagr_recomputes():
     # (79.85 / 50.38) ** (1/7) - 1 = 6.80%: the article's 6.8% holds to one decimal
     lo, hi = data.claim("pkg.market.advanced.2025"), data.claim("pkg.market.advanced.2032")
     assert m.cagr(lo.value, hi.value, 7) * 100 == pytest.approx(data.claim("pkg.market.advanced.cagr").value, abs=0.05)
+
+
+def test_money_units_come_from_the_one_units_table():
+    # 19 krw_trn is KRW 19,000 bn; 12.9 usd_bn is USD 12.9 bn; 1,700 usd_m is USD 1.7 bn
+    assert m.money(19, "krw_trn") == ("KRW", pytest.approx(19000))
+    assert m.money(12.9, "usd_bn") == ("USD", pytest.approx(12.9))
+    assert m.money(1700, "usd_m") == ("USD", pytest.approx(1.7))
+    assert set(m.MONEY_UNITS) == {"usd", "usd_m", "usd_bn", "krw", "krw_trn", "twd_bn", "cny_bn"}
+    with pytest.raises(ValueError):
+        m.money(765500, "krw_per_share")   # a share price is not an amount

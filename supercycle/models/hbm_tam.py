@@ -223,3 +223,28 @@ def with_share(mix: Iterable[Product], name: str, share: float) -> tuple[Product
         else:
             out.append(replace(p, wafer_share=(1 - share) * (p.wafer_share / others if others else 0)))
     return check_mix(out)
+
+
+# The chain's parameters as chapter 4 declares them (supercycle/chapter_params/packaging.py).
+CHAIN_PARAMS = ("cowos_utilisation_pct", "ppw_blackwell", "ppw_rubin", "rubin_wafer_share_pct", "stacks_per_package",
+                "gb_per_stack_blackwell", "gb_per_stack_rubin", "usd_per_gb_hbm3e", "usd_per_gb_hbm4")
+
+
+def mix_from_params(p: Mapping[str, float]) -> tuple[Product, Product]:
+    """The Blackwell/Rubin mix from the chain's parameters (names in CHAIN_PARAMS; shares in per cent).
+    Another chapter can pass `supercycle.params.defaults("packaging")` to use chapter 4's defaults."""
+    return two_class_mix(p["rubin_wafer_share_pct"] / 100,
+                         {"packages_per_wafer": p["ppw_blackwell"], "stacks_per_package": p["stacks_per_package"],
+                          "gb_per_stack": p["gb_per_stack_blackwell"], "usd_per_gb": p["usd_per_gb_hbm3e"]},
+                         {"packages_per_wafer": p["ppw_rubin"], "stacks_per_package": p["stacks_per_package"],
+                          "gb_per_stack": p["gb_per_stack_rubin"], "usd_per_gb": p["usd_per_gb_hbm4"]})
+
+
+def market_for_year(ranges: Mapping[int, tuple[float, float]], year: int, p: Mapping[str, float],
+                    which: str = "mid") -> float:
+    """HBM market (USD bn) in `year` from year-end capacity `ranges` (see `capacity_ranges`) and the
+    chain's parameters `p`: the whole chain in one call.
+
+        hbm_tam.market_for_year(hbm_tam.capacity_ranges(claims().get), 2026, defaults("packaging"))
+    """
+    return market_mix(year_average_k(ranges, year, which), mix_from_params(p), p["cowos_utilisation_pct"] / 100)

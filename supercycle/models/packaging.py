@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable, Mapping
 import pandas as pd
 
 from supercycle.data import period_bounds as data_period_bounds
+from supercycle.numerals import SCALE
 
 # --- growth arithmetic ------------------------------------------------------------------------
 
@@ -123,14 +124,12 @@ def extend_path(path: Mapping[int, float], until: int, growth_pct: float) -> dic
 # --- currency ---------------------------------------------------------------------------------
 
 # Each money unit of the claims vocabulary: (currency, how many billions of that currency one unit is).
+# Derived from the one units table (supercycle.numerals.SCALE): a money unit is named after its
+# currency (usd, usd_bn, krw_trn, twd_bn, cny_bn, ...); a per-share price is not an amount.
+_CURRENCIES = {"usd": "USD", "krw": "KRW", "twd": "TWD", "cny": "CNY"}
 MONEY_UNITS: dict[str, tuple[str, float]] = {
-    "usd": ("USD", 1e-9),
-    "usd_m": ("USD", 1e-3),
-    "usd_bn": ("USD", 1.0),
-    "krw": ("KRW", 1e-9),
-    "krw_trn": ("KRW", 1e3),
-    "twd_bn": ("TWD", 1.0),
-    "cny_bn": ("CNY", 1.0),
+    u: (_CURRENCIES[u.split("_")[0]], scale / 1e9) for u, scale in SCALE.items()
+    if u.split("_")[0] in _CURRENCIES and not u.endswith("_per_share")
 }
 
 
