@@ -218,21 +218,52 @@ def test_fx_defaults_equal_the_reference_table():
     assert float(ref.loc["USD", "per_usd"]) == 1.0
 
 
-def test_every_id_the_chapter_names_is_a_claim():
+def _table(name):
+    return pd.read_csv(data.DATA_DIR / name, dtype=str, keep_default_na=False)
+
+
+def test_ledger_and_tech_map_files_name_only_existing_claims():
     cl = data.claims()
-    ids = set()
-    for inv in m.LEDGER:
-        ids |= {i for i in (inv.amount, inv.start, inv.completion) if i} | set(inv.capacity)
-        ids |= {i for i in inv.milestones if i.startswith("pkg.")}
-    for t in m.TECH_MAP:
-        ids |= set(t.ramp)
+    ledger = m.investments_from_table(_table("packaging_investments.csv"), has=cl.__contains__)
+    techs = m.technologies_from_table(_table("packaging_technologies.csv"), has=cl.__contains__)
+    assert len(ledger) == 21 and len(techs) == 12
+    # a row naming a claim that does not exist is refused, with the row number
+    bad = _table("packaging_investments.csv").head(1).assign(amount="pkg.no.such.claim")
+    with pytest.raises(ValueError, match="row 1: no claim pkg.no.such.claim"):
+        m.investments_from_table(bad, has=cl.__contains__)
+    bad_note = _table("packaging_investments.csv").head(1).assign(note="from {pkg.nothing.here}")
+    with pytest.raises(ValueError, match="pkg.nothing.here"):
+        m.investments_from_table(bad_note, has=cl.__contains__)
     for _, a, b in m.TWO_CURRENCY_PAIRS:
-        ids |= {i for i in (a, b) if i.startswith("pkg.")}
-    missing = sorted(i for i in ids if i not in cl)
-    assert not missing, missing
+        assert a in cl and b in cl
+
+
+def test_no_figure_is_typed_into_a_note():
+    # every digit in a ledger note comes from a {claim} placeholder
+    import re
+    for note in _table("packaging_investments.csv")["note"]:
+        assert not re.search(r"\d", m.NOTE_FIELD.sub("", note)), note
+
+
+def test_render_note_by_hand():
+    fake = {"amt": claim("amt", 1.7, "usd_bn"), "d": claim("d", unit="date", period="end-2027"),
+            "n": claim("n", 2, "count"), "k": claim("k", 5, "twd_bn", low=5, period="2024H2")}
+    assert m.render_note("raised from {amt}; slipped from {d}", fake.__getitem__) == "raised from USD 1.7 bn; slipped from end-2027"
+    assert m.render_note("{n} plants, spent in {k|period}", fake.__getitem__) == "2 plants, spent in 2024H2"
+    assert m.render_note("", fake.__getitem__) == ""
 
 
 def test_article_market_cagr_recomputes():
     # (79.85 / 50.38) ** (1/7) - 1 = 6.80%: the article's 6.8% holds to one decimal
     lo, hi = data.claim("pkg.market.advanced.2025"), data.claim("pkg.market.advanced.2032")
     assert m.cagr(lo.value, hi.value, 7) * 100 == pytest.approx(data.claim("pkg.market.advanced.cagr").value, abs=0.05)
+
+
+def test_money_units_come_from_the_one_units_table():
+    # 19 krw_trn is KRW 19,000 bn; 12.9 usd_bn is USD 12.9 bn; 1,700 usd_m is USD 1.7 bn
+    assert m.money(19, "krw_trn") == ("KRW", pytest.approx(19000))
+    assert m.money(12.9, "usd_bn") == ("USD", pytest.approx(12.9))
+    assert m.money(1700, "usd_m") == ("USD", pytest.approx(1.7))
+    assert set(m.MONEY_UNITS) == {"usd", "usd_m", "usd_bn", "krw", "krw_trn", "twd_bn", "cny_bn"}
+    with pytest.raises(ValueError):
+        m.money(765500, "krw_per_share")   # a share price is not an amount

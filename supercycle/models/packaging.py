@@ -1,6 +1,7 @@
 """Models of the chapter 'packaging': growth arithmetic on stated ranges, one exchange-rate table,
-exchange rates implied by two-currency figures, period parsing, the investment ledger and the
-technology map.
+exchange rates implied by two-currency figures, period parsing, and the investment ledger and
+technology map (their rows live in data/packaging_investments.csv and data/packaging_technologies.csv,
+with claim-id columns; this module turns them into tables).
 
 Pure functions, no I/O: figures come in as arguments (a `get(claim_id)` callable returning an
 object with the `supercycle.data.Claim` attributes), so every function can be tested by hand.
@@ -8,12 +9,14 @@ object with the `supercycle.data.Claim` attributes), so every function can be te
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
 import pandas as pd
 
 from supercycle.data import period_bounds as data_period_bounds
+from supercycle.numerals import SCALE
 
 # --- growth arithmetic ------------------------------------------------------------------------
 
@@ -121,14 +124,12 @@ def extend_path(path: Mapping[int, float], until: int, growth_pct: float) -> dic
 # --- currency ---------------------------------------------------------------------------------
 
 # Each money unit of the claims vocabulary: (currency, how many billions of that currency one unit is).
+# Derived from the one units table (supercycle.numerals.SCALE): a money unit is named after its
+# currency (usd, usd_bn, krw_trn, twd_bn, cny_bn, ...); a per-share price is not an amount.
+_CURRENCIES = {"usd": "USD", "krw": "KRW", "twd": "TWD", "cny": "CNY"}
 MONEY_UNITS: dict[str, tuple[str, float]] = {
-    "usd": ("USD", 1e-9),
-    "usd_m": ("USD", 1e-3),
-    "usd_bn": ("USD", 1.0),
-    "krw": ("KRW", 1e-9),
-    "krw_trn": ("KRW", 1e3),
-    "twd_bn": ("TWD", 1.0),
-    "cny_bn": ("CNY", 1.0),
+    u: (_CURRENCIES[u.split("_")[0]], scale / 1e9) for u, scale in SCALE.items()
+    if u.split("_")[0] in _CURRENCIES and not u.endswith("_per_share")
 }
 
 
@@ -268,68 +269,33 @@ class Investment:
     note: str = ""
 
 
-LEDGER: tuple[Investment, ...] = (
-    Investment("SK hynix", "Cheongju, Korea (PT7)", "HBM advanced packaging and test",
-               "pkg.invest.skhynix.cheongju.krw", "pkg.invest.skhynix.cheongju.start",
-               "pkg.invest.skhynix.cheongju.completion", milestones=("skhynix.pt7.mass_production",),
-               note="JPMorgan (jpm_skhynix) dates mass production to 2028"),
-    Investment("TSMC", "Zhunan AP6, Taiwan", "CoWoS, SoIC (3DFabric, front to back end)",
-               completion="pkg.site.tsmc.ap6.opened", note="opened 2023-06; amount not given"),
-    Investment("TSMC", "Chiayi AP7, Taiwan", "WMCM (P1), SoIC (P2, P3), CoPoS (P4 or P5)",
-               completion="pkg.site.tsmc.ap7.mass_production",
-               capacity=("pkg.site.tsmc.ap7.fabs.initial", "pkg.site.tsmc.ap7.fabs.now"),
-               note="amount not given; 2 planned CoWoS plants grew to 8 buildings"),
-    Investment("TSMC", "Tainan AP8, Taiwan (ex-Innolux plant 4)", "CoWoS; later InFO, 3D IC",
-               "pkg.site.tsmc.ap8.twd", "pkg.site.tsmc.ap8.purchase", "pkg.site.tsmc.ap8.production",
-               capacity=("pkg.site.tsmc.ap8.capacity_vs_ap6",), note="amount is the purchase price of the building"),
-    Investment("TSMC", "VisEra site, Taiwan (CoPoS pilot line)", "CoPoS",
-               start="pkg.tsmc.copos.pilot_line", completion="pkg.tsmc.copos.full",
-               milestones=("pkg.tsmc.copos.trial",), note="trial production targeted for mid-2026"),
-    Investment("TSMC", "Arizona AP1 and AP2, US", "SoIC (AP1), CoPoS (AP2)",
-               "pkg.site.tsmc.arizona.usd", "pkg.site.tsmc.arizona.start", "pkg.site.tsmc.arizona.completion",
-               capacity=("pkg.site.tsmc.arizona.fabs",), note="amount is an industry estimate for both plants"),
-    Investment("ASE", "Kaohsiung K28, Taiwan", "CoWoS-class advanced packaging",
-               start="pkg.site.ase.k28.groundbreaking", completion="pkg.site.ase.k28.completion"),
-    Investment("ASE", "Kaohsiung Nanzih K18, Taiwan", "bumping, flip chip",
-               "pkg.invest.ase.k18.twd", "pkg.site.ase.k18.purchase",
-               note="reinvestment in 2024H2 after buying the building in 2024"),
-    Investment("ASE", "Kaohsiung K18B, Taiwan", "advanced packaging (new plant)", "pkg.invest.ase.k18b.twd",
-               note="no dates given"),
-    Investment("ASE", "Kaohsiung, Taiwan (FOPLP line)", "FOPLP (600×600 mm panels)",
-               "pkg.invest.ase.foplp_kaohsiung.usd", "pkg.ase.foplp.trial", "pkg.ase.foplp.commercial",
-               note="trial production 2025, customer qualification 2026"),
-    Investment("ASE (SPIL)", "Huwei and Taichung, Taiwan", "CoW (CoWoS front end)",
-               completion="pkg.site.ase.huwei.mass_production", note="Huwei mass production 2025"),
-    Investment("ASE", "Penang plants 4 and 5, Malaysia", "automotive and generative-AI packaging",
-               "pkg.invest.ase.penang_p45.usd", completion="pkg.site.ase.penang.p45.opened",
-               capacity=("pkg.site.ase.penang.lease",), note="plus about 20 acres leased for expansion"),
-    Investment("Amkor", "Peoria, Arizona, US", "CoWoS and InFO (for TSMC; Apple first customer)",
-               "pkg.invest.amkor.peoria.usd", "pkg.site.amkor.peoria.announced", "pkg.site.amkor.peoria.production",
-               capacity=("pkg.site.amkor.peoria.area.after", "pkg.site.amkor.peoria.jobs"),
-               milestones=("pkg.site.amkor.peoria.production.original",),
-               note="raised from USD 1.7 bn; production slipped from end-2027 to early 2028"),
-    Investment("Amkor", "Porto, Portugal (GlobalFoundries Dresden line)", "12-inch wafer-level packaging",
-               start="pkg.amkor.gf.agreement", completion="pkg.site.amkor.porto.full",
-               capacity=("pkg.site.amkor.porto.capacity",),
-               milestones=("pkg.site.amkor.porto.commissioning", "pkg.site.amkor.porto.trial")),
-    Investment("Amkor", "Songdo K5, Incheon, Korea", "EMIB (Intel), path to EMIB-T",
-               start="pkg.amkor.emib.agreement", note="amount not given"),
-    Investment("Forehope (甬矽電子)", "Malaysia", "SiP", "pkg.invest.forehope.malaysia.cny",
-               note="an upper bound ('不超過'); no dates given"),
-    Investment("JCET (長電科技)", "Lingang, Shanghai (JSAC)", "automotive-grade packaging and test",
-               start="pkg.site.jcet.jsac.start", completion="pkg.site.jcet.jsac.line_through",
-               capacity=("pkg.site.jcet.jsac.area", "pkg.site.jcet.jsac.cleanroom"), note="amount not given"),
-    Investment("Tongfu (通富微電)", "China: automotive and emerging applications", "automotive packaging",
-               "pkg.invest.tongfu.auto.total", capacity=("pkg.tongfu.auto.capacity",),
-               note="proceeds to be used: CNY 1.055 bn of the placement"),
-    Investment("Tongfu (通富微電)", "China: memory chip packaging", "memory packaging and test",
-               "pkg.invest.tongfu.memory.proceeds", capacity=("pkg.tongfu.memory.capacity",)),
-    Investment("Tongfu (通富微電)", "China: wafer-level packaging", "wafer-level packaging",
-               "pkg.invest.tongfu.wafer_level.proceeds",
-               capacity=("pkg.tongfu.wafer_level.capacity", "pkg.tongfu.wafer_level.auto_capacity")),
-    Investment("Tongfu (通富微電)", "China: HPC and communications", "flip chip, SiP",
-               "pkg.invest.tongfu.hpc.proceeds", capacity=("pkg.tongfu.hpc.capacity",)),
-)
+def _ids(text: Any) -> tuple[str, ...]:
+    """'a;b' -> ('a', 'b'); empty -> ()."""
+    t = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text).strip()
+    return tuple(x.strip() for x in t.split(";") if x.strip())
+
+
+INVESTMENT_COLUMNS = ["company", "site", "technology", "amount", "start", "completion", "capacity", "milestones", "note"]
+
+
+def investments_from_table(df: pd.DataFrame, has: Callable[[str], bool] = lambda cid: True) -> tuple[Investment, ...]:
+    """The investment ledger from `data/packaging_investments.csv` (read as text). Every claim id it
+    names, in its id columns or in a `{claim_id}` placeholder of its note, must exist (`has`)."""
+    missing = set(INVESTMENT_COLUMNS) - set(df.columns)
+    if missing:
+        raise ValueError(f"packaging_investments: missing columns {sorted(missing)}")
+    out = []
+    for i, r in enumerate(df.to_dict("records"), start=1):
+        inv = Investment(r["company"], r["site"], r["technology"], r["amount"] or None, r["start"] or None,
+                         r["completion"] or None, _ids(r["capacity"]), _ids(r["milestones"]), r["note"] or "")
+        ids = [x for x in (inv.amount, inv.start, inv.completion) if x] + list(inv.capacity) + list(inv.milestones)
+        ids += [m.split("|")[0] for m in NOTE_FIELD.findall(inv.note)]
+        bad = [x for x in ids if not has(x)]
+        if bad:
+            raise ValueError(f"packaging_investments row {i}: no claim {', '.join(bad)}")
+        out.append(inv)
+    return tuple(out)
+
 
 CURRENCY_OF = {u: ccy for u, (ccy, _) in MONEY_UNITS.items()}
 
@@ -364,6 +330,28 @@ def capacity_text(c: Any) -> str:
     return text
 
 
+NOTE_FIELD = re.compile(r"\{([a-z0-9_.\-]+(?:\|period)?)\}")
+
+
+def render_note(template: str, get: Callable[[str], Any]) -> str:
+    """A note with `{claim_id}` placeholders filled from the claims: an amount as 'USD 1.7 bn', a
+    date as its period, a capacity in its unit, anything else as the claim's text; `{claim_id|period}`
+    gives the claim's period instead. So no figure is typed into a note."""
+    def fill(m):
+        cid, _, what = m.group(1).partition("|")
+        c = get(cid)
+        if what == "period":
+            return str(c.period)
+        if c.unit in MONEY_UNITS:
+            return amount_text(c)
+        if c.unit in ("date", "year"):
+            return claim_period(c)
+        if c.unit == "count":
+            return f"{c.value:,.0f}"
+        return capacity_text(c)
+    return NOTE_FIELD.sub(fill, template or "")
+
+
 def build_ledger(items: Iterable[Investment], get: Callable[[str], Any], fx: FxTable,
                  has: Callable[[str], bool] = lambda cid: True) -> pd.DataFrame:
     """The ledger table: one row per investment, its amount in USD at the table's rates, and the
@@ -374,7 +362,7 @@ def build_ledger(items: Iterable[Investment], get: Callable[[str], Any], fx: FxT
         row = {"company": inv.company, "site": inv.site, "technology": inv.technology,
                "amount_original": "not given", "currency": "", "amount_bn_local": math.nan,
                "amount_usd_bn": math.nan, "bound": "", "start_period": "", "completion_period": "",
-               "start": pd.NaT, "completion": pd.NaT, "capacity": "", "note": inv.note, "claims": ""}
+               "start": pd.NaT, "completion": pd.NaT, "capacity": "", "note": render_note(inv.note, get), "claims": ""}
         ids = []
         if inv.amount:
             c = get(inv.amount)
@@ -427,31 +415,23 @@ class Technology:
     ramp: tuple[str, ...] = ()       # claim ids that date its ramp
 
 
-TECH_MAP: tuple[Technology, ...] = (
-    Technology("CoWoS-S", "2.5D (TSMC CoWoS)", "CoWoS with a silicon interposer; for small and mid-sized packages",
-               "TSMC (AP6 Zhunan, AP8 Tainan); ASE/SPIL take the back end (oS) and CoW front end overflow"),
-    Technology("CoWoS-R", "2.5D (TSMC CoWoS)", "CoWoS with a redistribution-layer (RDL) interposer; more design flexibility",
-               "TSMC"),
-    Technology("CoWoS-L", "2.5D (TSMC CoWoS)", "TSMC's CoWoS for very large AI chips", "TSMC"),
-    Technology("SoIC", "3D (TSMC)", "System on Integrated Chips: 3D stacking built on CoWoS and wafer-on-wafer; thousands of interconnects per mm², faster, lower power",
-               "TSMC (AP7 P2/P3; Arizona AP1)", ramp=("pkg.site.tsmc.ap7.mass_production", "pkg.site.tsmc.arizona.completion")),
-    Technology("CoPoS", "panel-level 2.5D (TSMC)", "Chip-on-Polymer-on-Substrate: CoWoS moved onto panels, combining CoWoS and FOPLP",
-               "TSMC (VisEra pilot line; AP7 P4 or P5; Arizona AP2)",
-               ramp=("pkg.tsmc.copos.pilot_line", "pkg.tsmc.copos.trial", "pkg.tsmc.copos.full")),
-    Technology("InFO", "fan-out (TSMC)", "TSMC's integrated fan-out packaging", "TSMC (may move into AP8); Amkor Peoria to support it",
-               ramp=("pkg.site.amkor.peoria.production",)),
-    Technology("WMCM", "wafer-level multi-chip module (TSMC)", "wafer-level multi-chip module", "TSMC (AP7 P1, dedicated to Apple)",
-               ramp=("pkg.site.tsmc.ap7.mass_production",)),
-    Technology("FOCoS", "2.5D (ASE)", "Fan-Out Chip on Substrate: shorter electrical paths, higher bandwidth density; positioned as a cheaper, available alternative to CoWoS",
-               "ASE", ramp=("pkg.ase.focos.mass_production",)),
-    Technology("FOPLP", "panel-level fan-out", "fan-out panel-level packaging; ASE's panels grew from 300×300 mm to 600×600 mm",
-               "ASE (Kaohsiung line); other OSATs", ramp=("pkg.ase.foplp.trial", "pkg.ase.foplp.commercial")),
-    Technology("EMIB", "2.5D bridge (Intel)", "embedded silicon bridge instead of a large interposer; higher yield and lower cost than CoWoS, suits cloud ASICs",
-               "Intel; Amkor (Songdo K5) as Intel's first outsourced AI packaging line", ramp=("pkg.amkor.emib.agreement",)),
-    Technology("EMIB-T", "2.5D bridge (Intel)", "EMIB with through-silicon vias (TSV): faster, supports HBM4/4e",
-               "Intel, with Amkor preparing volume production"),
-    Technology("SiP", "system in package", "system-level packaging", "Forehope (Malaysia base); Tongfu (HPC and communications project)"),
-)
+TECHNOLOGY_COLUMNS = ["technology", "family", "what", "who", "ramp"]
+
+
+def technologies_from_table(df: pd.DataFrame, has: Callable[[str], bool] = lambda cid: True) -> tuple[Technology, ...]:
+    """The technology map from `data/packaging_technologies.csv` (read as text); every claim id in
+    `ramp` must exist (`has`)."""
+    missing = set(TECHNOLOGY_COLUMNS) - set(df.columns)
+    if missing:
+        raise ValueError(f"packaging_technologies: missing columns {sorted(missing)}")
+    out = []
+    for i, r in enumerate(df.to_dict("records"), start=1):
+        t = Technology(r["technology"], r["family"], r["what"], r["who"], _ids(r["ramp"]))
+        bad = [x for x in t.ramp if not has(x)]
+        if bad:
+            raise ValueError(f"packaging_technologies row {i}: no claim {', '.join(bad)}")
+        out.append(t)
+    return tuple(out)
 
 
 def tech_table(techs: Iterable[Technology], get: Callable[[str], Any],
