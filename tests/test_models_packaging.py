@@ -207,6 +207,17 @@ def test_ledger_bounds_and_missing_amounts():
     assert math.isnan(t.loc[2, "amount_usd_bn"])
 
 
+def test_amount_text_says_about_for_yue():
+    # 約 (about) in the claim's note: 'about TWD 4 bn'; a bound keeps its own word; no note, no 'about'
+    c = claim("k", 4, "twd_bn")
+    c.note = "約 (about) 40億 = 4 bn TWD"
+    assert m.amount_text(c) == "about TWD 4 bn"
+    capped = claim("f", 2.1, "cny_bn", high=2.1)
+    capped.note = "約 (about)"
+    assert m.amount_text(capped) == "up to CNY 2.1 bn"
+    assert m.amount_text(claim("s", 19, "krw_trn")) == "KRW 19 trn"
+
+
 # --- the real data: defaults tied to their sources, every ledger id present -------------------
 
 def test_fx_defaults_equal_the_reference_table():

@@ -312,11 +312,14 @@ _CAPACITY_UNITS = {
 
 
 def amount_text(c: Any) -> str:
-    """'KRW 19 trn', 'over USD 5 bn', 'up to CNY 2.1 bn': an amount in its original currency."""
+    """'KRW 19 trn', 'over USD 5 bn', 'up to CNY 2.1 bn', 'about TWD 4 bn': an amount in its original
+    currency. 'about' when the article says 約 (the claim's note starts with '約 (about)')."""
     ccy = CURRENCY_OF[c.unit]
     scale = "trn" if c.unit == "krw_trn" else ("m" if c.unit == "usd_m" else "bn")
     bound = "over " if not math.isnan(c.low) and math.isnan(c.high) else (
         "up to " if not math.isnan(c.high) and math.isnan(c.low) else "")
+    if not bound and str(getattr(c, "note", "") or "").startswith("約"):
+        bound = "about "
     return f"{bound}{ccy} {c.value:,.4g} {scale}"
 
 
