@@ -269,6 +269,12 @@ def test_read_ms_by_hand():
     assert H.read_ms(hbf, 4288, 0.1) == pytest.approx(51.2)
     with pytest.raises(ValueError):
         H.read_ms(hbm, 200, 1.0)
+    # the split follows the bandwidths: 100 GB over 3 TB/s (cap 100 GB) + 1 TB/s tiers ->
+    # 75 GB fast, 25 GB slow, 25 ms each (filling the fast tier first would take 33.3 ms)
+    two = H.Option("two", 100, 3, 1000, 1, 1)
+    assert H.read_ms(two, 100, 1.0) == pytest.approx(25.0)
+    # 200 GB: the ideal 150 GB fast is capped at 100 -> 100 GB slow at 1 TB/s = 100 ms
+    assert H.read_ms(two, 200, 1.0) == pytest.approx(100.0)
 
 
 def test_gpus_needed_capacity_then_bandwidth():
@@ -282,6 +288,8 @@ def test_gpus_needed_capacity_then_bandwidth():
     assert H.gpus_needed(hbf, 4000, 1.0, 50) == 7
     # reading 5% per step, HBF meets 50 ms on one GPU: 3808 x 0.05 / 8 = 23.8 ms
     assert H.gpus_needed(hbf, 4000, 0.05, 50) == 1
+    # a 23.8 ms target: split half and half (8 + 8 TB/s), each GPU may hold 2 x 190.4 GB -> 11 GPUs
+    assert H.gpus_needed(hbf, 4000, 1.0, 23.8) == 11
 
 
 def test_compare_options_costs():

@@ -396,7 +396,7 @@ class Option:
     """One way to give a model the memory it needs, per GPU of the configuration.
 
     `fast_gb` is read at `fast_tb_s` (HBM); `slow_gb` (HBF, Grace LPDDR5X, or nothing) at
-    `slow_tb_s`, concurrently. `usd_per_gpu` is what a buyer pays per GPU, memory included."""
+    `slow_tb_s`, concurrently (see `read_ms` for how the data are split). `usd_per_gpu` is what a buyer pays per GPU, memory included."""
     name: str
     fast_gb: float
     fast_tb_s: float
@@ -410,12 +410,17 @@ class Option:
 
 
 def read_ms(opt: Option, held_gb: float, read_share: float) -> float:
-    """ms for one GPU to read `read_share` of the `held_gb` it holds, HBM filled first, the two
-    tiers read at the same time, each byte read in proportion to where it lives.
-    GB / (TB/s) = ms: 192 GB at 8 TB/s = 24 ms."""
+    """ms for one GPU to read `read_share` of the `held_gb` it holds, with the two tiers read at
+    the same time and the data split between them to finish soonest: in proportion to their
+    bandwidths, as far as their capacities allow (each byte read in proportion to where it lives).
+    GB / (TB/s) = ms: 192 GB at 8 TB/s = 24 ms; 100 GB over 3 + 1 TB/s tiers = 25 ms."""
     if held_gb > opt.capacity_gb * (1 + 1e-9):
         raise ValueError(f"{held_gb:g} GB does not fit in {opt.name} ({opt.capacity_gb:g} GB)")
-    fast = min(held_gb, opt.fast_gb)
+    if opt.slow_gb <= 0:
+        fast = held_gb
+    else:
+        ideal = held_gb * opt.fast_tb_s / (opt.fast_tb_s + opt.slow_tb_s)
+        fast = min(max(ideal, held_gb - opt.slow_gb), opt.fast_gb, held_gb)
     slow = held_gb - fast
     t_fast = fast * read_share / opt.fast_tb_s
     t_slow = slow * read_share / opt.slow_tb_s if slow > 0 else 0.0
