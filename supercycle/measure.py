@@ -18,8 +18,10 @@ and memory layout (C-contiguous float32, rows x cols) and the same input vector:
 * ``gemv_fp32``: the matrix-vector product on unquantized FP32 weights;
 * ``dequant``: unpacking and dequantizing the packed weights to FP32 (a separate pass);
 * ``gemv_dequantized``: the product on the weights the pass produced;
-* ``tiled``: dequantize a block of rows and multiply it at once (the CPU analogue of a fused
-  kernel: the dequantized block stays in cache).
+* ``tiled``: dequantize a block of rows and multiply it at once (meant as the CPU analogue of a
+  fused kernel: the dequantized block stays in cache). In numpy each block still runs the same
+  whole-array passes, plus per-block call overhead, so it need not be faster than the separate
+  path; it is not a model of a fused GPU kernel.
 
 Timings vary with the machine and its load; the functions that compute are deterministic and
 are what the tests check (on tiny shapes).
@@ -126,9 +128,20 @@ def blas() -> str:
         return "unknown"
 
 
+def load_1min() -> float | None:
+    """The 1-minute load average (runnable processes), or None where the OS has none. Recorded with
+    the measurement because a load above the core count means other work shared the cores and the
+    memory bus, so absolute times and bandwidths then measure contention, not the hardware."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):
+        return None
+
+
 def machine_info() -> dict:
     return {"cpu": cpu_model(), "cores": cores(), "arch": platform.machine(), "os": platform.system(),
-            "python": platform.python_version(), "numpy": np.__version__, "blas": blas()}
+            "python": platform.python_version(), "numpy": np.__version__, "blas": blas(),
+            "load_1min": load_1min()}
 
 
 def machine() -> str:

@@ -121,3 +121,10 @@ def test_committed_measurement_is_complete():
     r = measure.load()
     assert set(r.seconds) == set(measure.STEPS) and r.repeats >= 5 and r.warmup >= 1
     assert r.info["cpu"] and r.info["numpy"] and r.info["blas"]
+
+
+def test_load_average_is_recorded_with_the_machine():
+    # the 1-minute load average tells a reader whether other work shared the cores
+    v = measure.load_1min()
+    assert v is None or (isinstance(v, float) and v >= 0)
+    assert "load_1min" in measure.machine_info()

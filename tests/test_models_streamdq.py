@@ -246,3 +246,21 @@ def test_article_context_quotes_are_verbatim_from_their_article():
     for r in rows:
         body = lines[2 * order[r["source_id"]]]  # 0-based index of line 2k+1
         assert r["quote"] and r["quote"] in body, f"{r['id']}: not verbatim in {r['source_id']}"
+
+
+def test_bei_read_as_raised_by_seven_times():
+    # 提升7倍 read as "raised by 7 times" = 8 times as fast: 1 / (0.2 + 0.8/8) = 1 / 0.3 = 3.333
+    assert sdq.amdahl(0.8, 8) == pytest.approx(10 / 3)
+    # end to end it needs f = 1 - 1/8 = 87.5%
+    assert sdq.share_required(8) == pytest.approx(0.875)
+    # reading (A) is an upper bound: a smaller share gives less, 1 / (0.5 + 0.5/7) = 1.75
+    assert sdq.amdahl(0.5, 7) == pytest.approx(1.75)
+    assert sdq.amdahl(0.5, 7) < sdq.amdahl(0.8, 7)
+
+
+def test_native_low_precision_tensor_cores_remove_the_fused_dequant_cost():
+    # no ALU dequantization: at a compute-bound batch the fused case loses its dequantization part
+    native = sdq.Decode(**{**TOY.__dict__, "dq_ops_per_weight": 0.0})
+    t = sdq.step_times(native, [1, 1000])
+    assert t["fused_dq"][0] == 0 and t["fused_dq"][1] == 0
+    assert t["fused"][1] <= sdq.step_times(TOY, [1000])["fused"][0]

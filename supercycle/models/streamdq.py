@@ -232,16 +232,18 @@ def readings(f: float, s: float) -> list[dict]:
 
 
 def verdict(f: float, s: float) -> dict:
-    """The article's two figures read on its own framing, with the Amdahl check kept apart.
+    """The article's two figures under the two readings of its speed-up sentence.
 
     The article says GPU dequantization, held back by the memory bottleneck, takes *up to* a share
-    `f` of LLM inference time, and that StreamDQ makes "the previously bottlenecked LLM inference
-    processing" about `s` times faster. Read as written, `s` applies to the bottlenecked part:
-    consistent with the text, giving `amdahl(f, s)` end to end (3.18x at f = 0.8, s = 7). Apart from
-    that, labelled separately: read as an end-to-end figure, `s` would exceed Amdahl's bound
-    1/(1-f) (5x at f = 0.8) and need a share of at least `share_required(s)` (85.7% for 7x)."""
+    `f` of LLM inference time, and that StreamDQ makes "之前一直處於瓶頸的LLM推理處理" about `s`
+    times faster. That phrase reads either as (A) the bottlenecked *part* of inference or as (B)
+    LLM inference *as a whole*; the article does not settle which. Under (A) the figures are
+    consistent and the whole runs at most `amdahl(f, s)` times faster (3.18x at f = 0.8, s = 7; "at
+    most" because f is an upper bound). Under (B) `s` would exceed Amdahl's bound 1/(1-f) (5x at
+    f = 0.8) and need a share of at least `share_required(s)` (85.7% for 7x): the two speakers'
+    figures then cannot describe the same workload."""
     bound = amdahl_bound(f)
-    return {"reading": "the speed-up of the bottlenecked part (the article's wording)",
+    return {"reading": "(A) the speed-up of the bottlenecked part; (B) the speed-up of the whole, kept apart",
             "consistent_with_text": True,
             "end_to_end_at_share": amdahl(f, s),
             "amdahl_bound": bound,
