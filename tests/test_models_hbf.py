@@ -303,3 +303,27 @@ def test_compare_options_costs():
 def test_hbf_memory_usd_by_hand():
     assert H.hbf_memory_usd(4096, 12, 12) == pytest.approx(4096)
     assert H.hbf_memory_usd(4096, 8, 16, markup=2) == pytest.approx(4096)
+
+
+def test_hbf_gpu_option_prices_the_swap_by_hand():
+    # B200 at USD 35,000 gives up 96 GB of HBM at USD 12/GB for 2,048 GB of HBF at 12x capacity per dollar:
+    # 35,000 + 2,048 x 12 / 12 - 96 x 12 = 35,000 + 2,048 - 1,152 = 35,896
+    o = H.hbf_gpu_option("swap", 96, 4, 2048, 4, 35_000, 12, 12, markup=1, hbm_removed_gb=96)
+    assert o.usd_per_gpu == pytest.approx(35_896)
+    assert o.capacity_gb == pytest.approx(96 + 2048)
+    # at a markup of 5 both the HBF added and the HBM removed scale: 35,000 + 5 x (2,048 - 1,152) = 39,480
+    assert H.hbf_gpu_option("swap", 96, 4, 2048, 4, 35_000, 12, 12, markup=5, hbm_removed_gb=96).usd_per_gpu == pytest.approx(39_480)
+    with pytest.raises(ValueError):
+        H.hbf_gpu_option("bad", 96, 4, 2048, 4, 35_000, 12, 12, hbm_removed_gb=-1)
+
+
+def test_swapping_half_the_stacks_halves_the_bandwidth_advantage():
+    # 4 TB, read in full every 50 ms. Sharded 192 GB / 8 TB/s GPUs: 21 to hold it (4000/192 = 20.8),
+    # each then reads 190 GB in 23.8 ms. A GPU with 96 GB HBM + 2,048 GB HBF, 4 + 4 TB/s, reads at most
+    # 8 TB/s x 50 ms = 400 GB per step, so it needs 4000 / 400 = 10 GPUs (not the 5 that 16 TB/s would allow)
+    sharded = H.Option("s", 192, 8, 0, 1, 1.0)
+    swap = H.Option("h", 96, 4, 2048, 4, 1.0)
+    both = H.Option("b", 192, 8, 4096, 8, 1.0)
+    assert H.gpus_needed(sharded, 4000, 1.0, 50) == 21
+    assert H.gpus_needed(swap, 4000, 1.0, 50) >= 10
+    assert H.gpus_needed(both, 4000, 1.0, 50) < H.gpus_needed(swap, 4000, 1.0, 50)

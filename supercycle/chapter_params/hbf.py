@@ -78,7 +78,7 @@ PARAMS: tuple[Param, ...] = (
           "HBF capacity per dollar over HBM's: SanDisk's '8-16x the capacity of HBM at similar cost' (reference hbf.csv, primary), midpoint",
           min=1, max=32),
     Param("hbf_markup", "float", 1.0, "x",
-          "price the buyer pays over the HBF memory's cost (1 = at cost; a B200 sells at about 6x its modelled cost); assumption",
+          "price the buyer pays over the HBF memory's cost (1 = at cost, favourable to HBF; a B200 sells at about 5.5x its modelled cost, reference hbf_alternatives.csv, shown beside); assumption",
           min=1, max=10),
     Param("grace_gb_per_gpu", "float", 240.0, "GB",
           "Grace LPDDR5X per GPU: 480 GB per Grace CPU shared by two GPUs (reference hbf_alternatives.csv, secondary)", min=0, max=1000),

@@ -460,3 +460,18 @@ def hbf_memory_usd(hbf_gb: float, hbm_usd_per_gb: float, capacity_per_cost_vs_hb
     more capacity HBF gives for the same cost) x the seller's markup.
     4096 GB at USD 12/GB HBM, 12x the capacity per dollar, at cost: USD 4096."""
     return hbf_gb * hbm_usd_per_gb / capacity_per_cost_vs_hbm * markup
+
+
+def hbf_gpu_option(name: str, hbm_gb: float, hbm_tb_s: float, hbf_gb: float, hbf_tb_s: float, gpu_usd: float,
+                   hbm_usd_per_gb: float, capacity_per_cost_vs_hbm: float, markup: float = 1.0,
+                   hbm_removed_gb: float = 0.0) -> Option:
+    """A GPU with HBF, priced as the base GPU + its HBF (at `markup` over cost) − the HBM it gave up
+    for the HBF (at the same markup), for designs that keep the GPU's memory shoreline by swapping
+    some HBM stacks for HBF stacks. `hbm_gb` / `hbm_tb_s` are what is left on the GPU.
+    A B200 at USD 35,000 giving up 96 GB of HBM (USD 12/GB) for 2,048 GB of HBF (12x the capacity per
+    dollar), at cost: 35,000 + 2,048 - 1,152 = USD 35,896."""
+    if hbm_removed_gb < 0 or markup <= 0:
+        raise ValueError("hbm_removed_gb must be >= 0 and markup > 0")
+    price = (gpu_usd + hbf_memory_usd(hbf_gb, hbm_usd_per_gb, capacity_per_cost_vs_hbm, markup)
+             - hbm_removed_gb * hbm_usd_per_gb * markup)
+    return Option(name, hbm_gb, hbm_tb_s, hbf_gb, hbf_tb_s, price)
