@@ -231,6 +231,26 @@ def readings(f: float, s: float) -> list[dict]:
     return out
 
 
+def verdict(f: float, s: float) -> dict:
+    """The article's two figures under the two readings of its speed-up sentence.
+
+    The article says GPU dequantization, held back by the memory bottleneck, takes *up to* a share
+    `f` of LLM inference time, and that StreamDQ makes "之前一直處於瓶頸的LLM推理處理" about `s`
+    times faster. That phrase reads either as (A) the bottlenecked *part* of inference or as (B)
+    LLM inference *as a whole*; the article does not settle which. Under (A) the figures are
+    consistent and the whole runs at most `amdahl(f, s)` times faster (3.18x at f = 0.8, s = 7; "at
+    most" because f is an upper bound). Under (B) `s` would exceed Amdahl's bound 1/(1-f) (5x at
+    f = 0.8) and need a share of at least `share_required(s)` (85.7% for 7x): the two speakers'
+    figures then cannot describe the same workload."""
+    bound = amdahl_bound(f)
+    return {"reading": "(A) the speed-up of the bottlenecked part; (B) the speed-up of the whole, kept apart",
+            "consistent_with_text": True,
+            "end_to_end_at_share": amdahl(f, s),
+            "amdahl_bound": bound,
+            "end_to_end_reading_exceeds_bound": s > bound + 1e-12,
+            "share_needed_end_to_end": share_required(s)}
+
+
 # --- the kernel literature ---------------------------------------------------------------------
 
 def literature_table(kernels: "pd.DataFrame", m: Decode, small_batch: int = 16,
