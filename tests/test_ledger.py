@@ -156,12 +156,151 @@ def test_amdahl_entry_by_hand():
     get = fake_lookup({"streamdq.dequant.share_of_inference_time": (50.0, math.nan, 50.0),
                        "streamdq.speedup.bottleneck": 3.0})
     r = ledger.evaluate(e, get, DEFAULTS, no_reference)
-    # 50% share: bound 1 / 0.5 = 2; a stated 3 exceeds it by 50%: overstated for the whole
-    # (the claim is worded as the bottleneck's speed-up, so not impossible)
+    # 50% share: bound 1 / 0.5 = 2; a stated 3 exceeds it by 50%: overstated for an end-to-end reading,
+    # which is our reading, not the article's: never an article error
     assert r["recomputed"] == pytest.approx(2.0) and r["verdict"] == fc.OVERSTATED
+    assert r["classification"] == fc.DEPENDS
     get = fake_lookup({"streamdq.dequant.share_of_inference_time": (90.0, math.nan, 90.0),
                        "streamdq.speedup.bottleneck": 3.0})
-    assert ledger.evaluate(e, get, DEFAULTS, no_reference)["verdict"] == fc.CONSISTENT  # bound 10
+    r = ledger.evaluate(e, get, DEFAULTS, no_reference)
+    assert r["verdict"] == fc.CONSISTENT and r["classification"] == fc.HOLDS  # bound 10
+
+
+def test_streamdq_on_the_articles_framing_by_hand():
+    e = ledger.entry("streamdq-bottleneck")
+    get = fake_lookup({"streamdq.dequant.share_of_inference_time": (80.0, math.nan, 80.0),
+                       "streamdq.speedup.bottleneck": 7.0})
+    r = ledger.evaluate(e, get, DEFAULTS, no_reference)
+    # 1 / (0.2 + 0.8 / 7) = 3.18: the whole gets faster, as the article says
+    assert r["values"]["a7"] == pytest.approx(1 / (0.2 + 0.8 / 7))
+    assert r["classification"] == fc.HOLDS and e.trivial
+
+
+def reference_of(tables: dict):
+    def get(name):
+        return tables[name]
+    return get
+
+
+def test_tongfu_uses_add_up_with_the_working_capital_tranche():
+    e = ledger.entry("tongfu-placement")
+    get = fake_lookup({"pkg.invest.tongfu.auto.proceeds": 1.0, "pkg.invest.tongfu.memory.proceeds": 1.0,
+                       "pkg.invest.tongfu.wafer_level.proceeds": 1.0, "pkg.invest.tongfu.hpc.proceeds": 0.5,
+                       "pkg.invest.tongfu.placement.cny": (5.0, math.nan, 5.0)})
+    lc = pd.DataFrame([{"item": "Tongfu placement: working capital and bank-loan repayment", "period": "2026", "value": "1.5"}])
+    r = ledger.evaluate(e, get, DEFAULTS, reference_of({"ledger_checks": lc}))
+    # 1 + 1 + 1 + 0.5 + 1.5 = 5 = the amount raised; the tranche is 1.5 / 5 = 30%
+    assert r["recomputed"] == pytest.approx(5.0) and r["classification"] == fc.HOLDS
+    assert r["values"]["wc_pct"] == pytest.approx(30.0)
+    lc.loc[0, "value"] = "0.5"   # 4 against 5: -20%: the uses no longer add up
+    r = ledger.evaluate(e, get, DEFAULTS, reference_of({"ledger_checks": lc}))
+    assert r["classification"] == fc.ARTICLE_ERROR
+
+
+def test_exports_growth_by_hand_and_the_other_reading():
+    e = ledger.entry("exports-2025-growth")
+    get = fake_lookup({"exports.korea.semis.growth.2025": (30.0, 30.0, math.nan)})
+    lc = pd.DataFrame([{"item": "Korea semiconductor exports", "period": "2024", "value": "100"},
+                       {"item": "Korea semiconductor exports", "period": "2025", "value": "120"},
+                       {"item": "Korea semiconductor exports growth (December only)", "period": "2025-12", "value": "40"}])
+    r = ledger.evaluate(e, get, DEFAULTS, reference_of({"ledger_checks": lc}))
+    # 120 / 100 = +20% against 'over 30%': 1.30 / 1.20 - 1 = 8.3% > 5% -> overstated, an article error;
+    # December's +40% is another reading, shown but not deciding
+    assert r["recomputed"] == pytest.approx(20.0) and r["verdict"] == fc.OVERSTATED
+    assert r["classification"] == fc.ARTICLE_ERROR
+    assert r["variants"][0]["verdict"] == fc.CONSISTENT and not r["variants"][0]["decides"]
+    assert "overstates" in r["explanation"]
+    lc.loc[1, "value"] = "135"   # +35%: holds, and the explanation says so
+    r = ledger.evaluate(e, get, DEFAULTS, reference_of({"ledger_checks": lc}))
+    assert r["classification"] == fc.HOLDS and r["explanation"].endswith(ledger.SAYS[fc.HOLDS])
+
+
+def test_hbf_verdict_depends_on_the_baseline():
+    e = ledger.entry("hbf-4tb")
+    get = fake_lookup({"hbf.capacity.multiple_vs_hbm": (12.0, 8.0, 16.0), "hbf.capacity.gpu": 4.0})
+    acc = pd.DataFrame([{"part": p, "hbm_capacity_gb": gb} for p, gb in
+                        [("B200", "200"), ("B300", "300"), ("Rubin", "300"), ("MI355X", "300"), ("MI455X", "400")]])
+    r = ledger.evaluate(e, get, DEFAULTS, reference_of({"accelerators": acc}))
+    # B200: 8-16 x 200 GB = 1.6-3.2 TB < 4 (overstated); 300 GB: 2.4-4.8 TB holds -> depends on the baseline
+    by = {v["label"]: v["verdict"] for v in r["variants"]}
+    assert by["B200 baseline"] == fc.OVERSTATED and by["B300 baseline"] == fc.CONSISTENT
+    assert r["classification"] == fc.DEPENDS
+    assert r["values"]["need"] == pytest.approx(20.0) and r["values"]["need300"] == pytest.approx(4000 / 300)
+    acc["hbm_capacity_gb"] = "100"   # 0.8-1.6 TB on every baseline: fails everywhere -> still ours, not the article's
+    r = ledger.evaluate(e, get, DEFAULTS, reference_of({"accelerators": acc}))
+    assert r["classification"] == fc.DEPENDS
+
+
+def test_hbm_share_readings_by_hand():
+    e = ledger.entry("hbm-sales-share-2026")
+    get = fake_lookup({"skhynix.hbm_sales_share.2025": 40.0, "bofa.dram.revenue.growth.2026": 100.0,
+                       "jpm.skhynix.hbm_value_share": (50.0, math.nan, 50.0),
+                       "jpm.skhynix.hbm_sales_share.2026": 30.0})
+    lc = pd.DataFrame([{"item": "HBM market growth (BofA forecast)", "period": "2026", "value": "50"},
+                       {"item": "HBM vendor share SK hynix (Macquarie)", "period": "2025", "value": "60"}])
+    mc = pd.DataFrame([{"item": "HBM market size (TrendForce)", "value": "40", "note": ""},
+                       {"item": "HBM market size (BofA)", "value": "60", "note": ""}])
+    r = ledger.evaluate(e, get, DEFAULTS, reference_of({"ledger_checks": lc, "market_crosschecks": mc}))
+    # BofA basis: 40 x 1.5 / 2 = 30 (holds); share slipping 60 -> 50: 40 x 1.5 x 5/6 / 2 = 25 (fails);
+    # splice 40 -> 60 (+50%): 30 again
+    assert r["recomputed"] == pytest.approx(30.0)
+    assert r["values"]["slip"] == pytest.approx(25.0) and r["values"]["splice"] == pytest.approx(30.0)
+    assert r["classification"] == fc.DEPENDS
+
+
+def test_a_disagreement_between_forecasters_is_not_an_article_error():
+    e = ledger.entry("memory-market-growth")
+    get = fake_lookup({"bofa.dram.revenue.growth.2026": 50.0, "bofa.nand.revenue.growth.2026": 40.0,
+                       "market.memory.global.growth.2026": 10.0})
+    r = ledger.evaluate(e, get, DEFAULTS, no_reference)
+    assert r["verdict"] == fc.INCONSISTENT and r["classification"] == fc.SOURCES_DISAGREE
+
+
+def test_each_error_counts_once_in_the_summary():
+    df = pd.DataFrame([
+        {"classification": fc.ARTICLE_ERROR, "error_key": "nand-share", "trivial": False},
+        {"classification": fc.ARTICLE_ERROR, "error_key": "nand-share", "trivial": False},
+        {"classification": fc.ARTICLE_ERROR, "error_key": "won", "trivial": False},
+        {"classification": fc.HOLDS, "error_key": "a", "trivial": True},
+        {"classification": fc.HOLDS, "error_key": "b", "trivial": False},
+        {"classification": fc.SOURCES_DISAGREE, "error_key": "c", "trivial": False},
+    ])
+    s = ledger.summary(df)
+    assert s["article_errors"] == 2 and s["article_error_entries"] == 3
+    assert s["by_class"][fc.HOLDS] == 2 and s["by_class_substantive"][fc.HOLDS] == 1
+    assert s["substantive"] == 5 and s["trivial"] == 1
+
+
+def test_the_ledgers_duplicates_share_an_error_key():
+    keys = {e.id: (e.error_key or e.id) for e in ledger.ENTRIES}
+    assert keys["nand-share-two-articles"] == keys["nand-share-reference"]
+    assert keys["fx-exports-krw"] == keys["fx-krw-two-articles"]
+    df = ledger.run(DEFAULTS)
+    s = ledger.summary(df)
+    assert s["article_errors"] < s["article_error_entries"]
+    # verdicts from our own choices and disagreements between sources are never article errors
+    for e, r in zip(ledger.ENTRIES, df.itertuples()):
+        if e.basis != "article":
+            assert r.classification != fc.ARTICLE_ERROR, e.id
+
+
+def test_explanations_follow_the_computed_class():
+    df = ledger.run(DEFAULTS)
+    for e, r in zip(ledger.ENTRIES, df.itertuples()):
+        sentence = e.says.get(r.classification, ledger.SAYS[r.classification]).format(**r.values)
+        assert r.explanation.endswith(sentence), e.id
+    # a threshold change that moves a verdict moves the sentence with it: at 0.1% rounding tolerance
+    # Samsung's 4.48% against 'about 5%' is no longer rounding
+    strict = SimpleNamespace(**{**vars(DEFAULTS), "rounding_rel_tol_pct": 0.2})
+    r = ledger.evaluate(ledger.entry("dram-samsung-growth"), data.claim, strict, data.reference)
+    assert r["classification"] == fc.ARTICLE_ERROR and r["explanation"].endswith(ledger.SAYS[fc.ARTICLE_ERROR])
+
+
+def test_number_never_prints_scientific_notation():
+    assert ledger.number(5.55e-16, "pct") == "0%"
+    assert ledger.number(0.000123, "") == "0.000123"
+    assert ledger.number(1234.5, "") == "1,234" or ledger.number(1234.5, "") == "1,235"
+    assert ledger.number(2.304, "x") == "2.3x"
 
 
 def test_currency_entry_uses_the_rate_parameter():
@@ -194,17 +333,21 @@ def test_display_frame_keeps_ranges_and_marks_uncheckable():
     df = pd.DataFrame([
         {"id": "a", "category": "growth rate", "check": "A", "stated_id": "x", "stated": "6–8", "recomputed": 7.0,
          "recomputed_low": 5.75, "recomputed_high": 8.5, "unit": "x", "gap_pct": 0.0, "verdict": fc.CONSISTENT,
+         "classification": fc.HOLDS, "trivial": False,
+         "variants": [{"label": "other base", "decides": True, "value": "6x", "verdict": fc.CONSISTENT}],
          "explanation": "e.", "quote": "q", "source_id": "s", "outlet": "o", "claims_used": "c1, c2"},
         {"id": "b", "category": "growth rate", "check": "B", "stated_id": "y", "stated": "30", "recomputed": math.nan,
          "recomputed_low": math.nan, "recomputed_high": math.nan, "unit": "pct", "gap_pct": math.nan,
-         "verdict": fc.UNCHECKABLE, "explanation": "e.", "quote": "", "source_id": "s", "outlet": "o",
-         "claims_used": "c3"},
+         "verdict": fc.UNCHECKABLE, "classification": fc.CANNOT, "trivial": True, "variants": [],
+         "explanation": "e.", "quote": "", "source_id": "s", "outlet": "o", "claims_used": "c3"},
     ])
     out = ledger.display_frame(df, "growth rate")
     assert out.loc[0, "Recomputed"] == "7x (5.75x to 8.5x)"
     assert out.loc[0, "Quote (source)"] == "“q” (o; s)"
     assert out.loc[1, "Quote (source)"] == "(o; s)" and out.loc[0, "Claims used"] == "c1, c2"
     assert out.loc[1, "Recomputed"] == "–" and out.loc[1, "Stated"] == "30%"
+    assert out.loc[0, "Class"] == fc.HOLDS and out.loc[0, "Across the choices"] == "other base: 6x (consistent)"
+    assert out.loc[1, "Check"] == "B (a simple check)"
     assert ledger.display_frame(df, "wording").empty
 
 
@@ -229,6 +372,11 @@ def test_defaults_that_are_data_equal_the_data():
     assert p["krw_per_usd"].default == fx["KRW"]
     assert p["cny_per_usd"].default == fx["CNY"]
     assert p["twd_per_usd"].default == fx["TWD"]
+    # shares in issue: market cap over the close on the same day (ledger_checks.csv), to 0.1 million
+    lc = data.reference("ledger_checks")
+    row = lambda item, period: float(lc[(lc["item"] == item) & (lc["period"] == period)].iloc[0]["value"])
+    shares_m = row("SK hynix market capitalisation", "2025-06-24") * 1e6 / row("SK hynix share price close", "2025-06-24")
+    assert p["skhynix_shares_m"].default == pytest.approx(shares_m, abs=0.05)
     # the default GPU is the one SanDisk compares its 4 TB with ("compared with 192 GB of HBM")
     hbf = data.reference("hbf")
     note = hbf[hbf["item"].str.startswith("GPU capacity with 8 HBF stacks")].iloc[0]["note"]
