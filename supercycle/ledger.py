@@ -373,7 +373,7 @@ ENTRIES: tuple[Entry, ...] = (
           variants=(Variant("end-2023 to end-2026, any ends of the ranges", lambda x: cowos_cagr(x, COWOS_23, ends=True)),
                     Variant("end-2024 to end-2026, midpoints", lambda x: cowos_cagr(x, COWOS_24, ends=False)),
                     Variant("end-2024 to end-2026, any ends of the ranges", lambda x: cowos_cagr(x, COWOS_24, ends=True))),
-          says={fc.HOLDS: "'Over 60%' holds on every base; on the stated three years it is a loose floor."},
+          says={fc.HOLDS: "'Over {v:g}%' holds on every base; on the stated base it is a loose floor."},
           extra=lambda x: {"e_lo": cowos_cagr(x, COWOS_23, True).low, "e_hi": cowos_cagr(x, COWOS_23, True).high,
                            "b24": cowos_cagr(x, COWOS_24, False).mid, "b24_lo": cowos_cagr(x, COWOS_24, True).low,
                            "b24_hi": cowos_cagr(x, COWOS_24, True).high}),
@@ -417,7 +417,7 @@ ENTRIES: tuple[Entry, ...] = (
           unit="pct", basis="assumption",
           variants=tuple(Variant(f"total NAND demand +{g:g}% in 2027", (lambda g: lambda x: icms_share_2027(x, g))(g))
                          for g in NAND_DEMAND_GROWTH_2027_CHOICES_PCT),
-          says={fc.DEPENDS: "The 9.3% holds only if total NAND demand barely grows in 2027; no article gives 2027 demand growth, so the verdict rests on our choice."},
+          says={fc.DEPENDS: "The {s}% holds only if total NAND demand barely grows in 2027; no article gives 2027 demand growth, so the verdict rests on our choice."},
           extra=lambda x: (lambda t26, t27: {
               "g": x.p.nand_demand_growth_2027_pct, "t26": t26.mid / 1e6, "t27": t27.mid / 1e6,
               "tg": fc.growth_pct(t26, t27).mid,
@@ -465,7 +465,7 @@ ENTRIES: tuple[Entry, ...] = (
           "{pct:.1f}% of {n:.0f} million shares in issue is {r:.2f} million shares, printed as about {s} million.",
           unit="shares_m",
           extra=lambda x: {"pct": x.c("skhynix.adr.share_of_float").mid, "n": x.p.skhynix_shares_m}),
-    Entry("jpm-pb-premium", "percentage of a base", "JPMorgan's target: 2.7x P/B, 30% above the historical peak",
+    Entry("jpm-pb-premium", "percentage of a base", "JPMorgan's target P/B and its premium to the historical peak",
           ("jpm.skhynix.pb.target", "jpm.skhynix.pb.premium", "jpm.skhynix.target_price"),
           "jpm.skhynix.pb.premium",
           lambda x: None,
@@ -652,7 +652,7 @@ ENTRIES: tuple[Entry, ...] = (
           unit="wafers_k_per_month", references=("market_crosschecks",)),
 
     # Simple bounds -----------------------------------------------------------------------------------
-    Entry("streamdq-bottleneck", "simple bound", "StreamDQ: '7x' for the bottlenecked processing, and the whole inference",
+    Entry("streamdq-bottleneck", "simple bound", "StreamDQ's speed-up for the bottlenecked processing, and the whole inference",
           ("streamdq.dequant.share_of_inference_time",), "streamdq.speedup.bottleneck",
           lambda x: bool(sdq.amdahl(streamdq_share(x), x.c("streamdq.speedup.bottleneck").mid) > 1),
           "The article puts the {s}x on the processing that was bottlenecked (up to {sh:g}% of inference time) and says "
@@ -662,7 +662,7 @@ ENTRIES: tuple[Entry, ...] = (
           says={fc.HOLDS: "Read as the article frames it, the figures fit together."},
           extra=lambda x: {"sh": 100 * streamdq_share(x),
                            "a7": sdq.amdahl(streamdq_share(x), x.c("streamdq.speedup.bottleneck").mid)}),
-    Entry("streamdq-amdahl", "simple bound", "If '7x' were read as end-to-end: Amdahl's law",
+    Entry("streamdq-amdahl", "simple bound", "StreamDQ's speed-up read as end-to-end: Amdahl's law",
           ("streamdq.dequant.share_of_inference_time",), "streamdq.speedup.bottleneck",
           # Amdahl's law from the StreamDQ chapter's model (shares as fractions there)
           lambda x: sdq.amdahl_bound(streamdq_share(x)),
@@ -679,7 +679,7 @@ ENTRIES: tuple[Entry, ...] = (
           "the B200: data/reference/hbf.csv).",
           unit="tb", references=("accelerators",), basis="assumption",
           variants=tuple(Variant(f"{part} baseline", (lambda part: lambda x: hbf_tb(x, part))(part)) for part in HBF_BASELINES),
-          says={fc.DEPENDS: "Whether 4 TB is within 8-16x depends on the accelerator it is set against."},
+          says={fc.DEPENDS: "Whether {v:g} TB is within {m_lo:g}-{m_hi:g} times depends on the accelerator it is set against."},
           extra=lambda x: {"gb": gpu_hbm_gb(x, x.p.hbf_reference_gpu), "gpu": x.p.hbf_reference_gpu,
                            "m_lo": x.c("hbf.capacity.multiple_vs_hbm").low, "m_hi": x.c("hbf.capacity.multiple_vs_hbm").high,
                            "need": hbf_needed(x, x.p.hbf_reference_gpu), "need300": hbf_needed(x, "B300"), "gb300": gpu_hbm_gb(x, "B300"),
@@ -889,7 +889,7 @@ def number(v: float, unit: str) -> str:
         text = f"{v:.3g}"
         if "e" in text:
             text = f"{v:.6f}".rstrip("0").rstrip(".")
-    return text + ("%" if unit == "pct" else "x" if unit == "x" else "")
+    return text + {"pct": "%", "x": "x", "tb": " TB"}.get(unit, "")
 
 
 _number = number
