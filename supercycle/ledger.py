@@ -504,6 +504,16 @@ ENTRIES: tuple[Entry, ...] = (
                 fc.SOURCES_DISAGREE: "The forecaster's base and the later actual disagree; the reporting is faithful."},
           extra=lambda x: {"y25": korea_exports(x, "2025").mid, "f26": x.c("exports.korea.semis.2026").mid,
                            "base": (x.c("exports.korea.semis.2026") / (1 + x.c("exports.korea.semis.growth.2026") / 100)).mid}),
+    Entry("exports-record-streak", "against reference data", "Korean chip exports: 2026 as the second record year in a row",
+          ("exports.korea.semis.2026",), "exports.korea.semis.record_years",
+          lambda x: x.ref_at(LC, "Korea semiconductor exports: consecutive record years", "2025")
+          + (1.0 if x.c("exports.korea.semis.2026").mid > korea_exports(x, "2025").mid else 0.0),
+          "By the industry ministry's count 2025 already ended a run of {streak:g} record years in a row, so a record "
+          "{f26:g} bn dollars in 2026 would make {r:g} in a row against the stated {s} ('連續第二年').",
+          unit="count", references=(LC,),
+          says={fc.ARTICLE_ERROR: "The streak is understated: a record 2026 would extend a run that began before 2025."},
+          extra=lambda x: {"streak": x.ref_at(LC, "Korea semiconductor exports: consecutive record years", "2025").mid,
+                           "f26": x.c("exports.korea.semis.2026").mid}),
     Entry("skhynix-price-2025", "growth rate", "SK hynix share price gain in 2025 against the year-end closes",
           (), "skhynix.share_price.change.2025",
           lambda x: fc.growth_pct(skhynix_close_end2024(x), x.ref_at(LC, "SK hynix share price close", "end-2025")),

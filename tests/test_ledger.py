@@ -409,3 +409,15 @@ def test_glossary_has_the_terms_the_report_needs():
                  "Capital intensity", "Wafer equivalent", "Contract price", "1c DRAM", "HBM3E", "HBM4", "HBM4E",
                  "ASIC", "TPU", "GEMM", "KV cache", "Roofline"):
         assert term in defined, term
+
+
+def test_record_streak_by_hand():
+    e = ledger.entry("exports-record-streak")
+    get = fake_lookup({"exports.korea.semis.2026": 200.0, "exports.korea.semis.record_years": 2.0})
+    lc = pd.DataFrame([{"item": "Korea semiconductor exports: consecutive record years", "period": "2025", "value": "2"},
+                       {"item": "Korea semiconductor exports", "period": "2025", "value": "180"}])
+    r = ledger.evaluate(e, get, DEFAULTS, reference_of({"ledger_checks": lc}))
+    # records in the two years to 2025, and 200 > 180 in 2026: three in a row against a stated two
+    assert r["recomputed"] == 3 and r["classification"] == fc.ARTICLE_ERROR
+    lc.loc[0, "value"] = "1"     # only 2025 a record: 2026 is the second in a row, as stated
+    assert ledger.evaluate(e, get, DEFAULTS, reference_of({"ledger_checks": lc}))["classification"] == fc.HOLDS
