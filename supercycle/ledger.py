@@ -851,7 +851,7 @@ def evaluate(e: Entry, get_claim, params: SimpleNamespace, reference) -> dict:
     if e.extra:
         fields.update(e.extra(x))
     sc = x.claim(e.stated) if e.stated else None
-    fields["s"] = sc.text("{:,.10g}") if sc is not None else ""
+    fields["s"] = ("" if sc is None else sc.period if math.isnan(sc.value) else sc.text("{:,.10g}"))
     fields["v"] = sc.value if sc is not None else math.nan
     fields["gap"] = 100 * res.gap if not math.isnan(res.gap) else math.nan
     # the facts first, then the sentence the computed class calls for: text follows the verdict
@@ -905,6 +905,15 @@ def number(v: float, unit: str) -> str:
 _number = number
 
 
+def unit_label(unit: str) -> str:
+    """A unit for people ('krw_trn' -> 'trillions of Korean won'); empty for per cent and multiples,
+    whose sign the value carries."""
+    from .data import UNITS
+    if unit in ("", "pct", "x"):
+        return ""
+    return re.sub(r"\s*\(.*\)$", "", UNITS.get(unit, unit))
+
+
 def variants_text(variants: list[dict]) -> str:
     """'B200 baseline: 1.5 to 3.1 (overstated); ...' for the table; readings not ours are marked."""
     return "; ".join(f"{v['label']}{'' if v['decides'] else ' (another reading)'}: {v['value']} ({v['verdict']})"
@@ -931,7 +940,7 @@ def display_frame(df: pd.DataFrame, category: str | None = None) -> pd.DataFrame
             "Quote (source)": (f"“{r.quote}” " if r.quote else "") + f"({r.outlet}; {r.source_id})",
             "Stated": (r.stated + ("%" if r.unit == "pct" and r.stated else "")) or "–",
             "Recomputed": rec,
-            "Unit": "" if r.unit in ("pct", "x") else r.unit,
+            "Unit": unit_label(r.unit),
             "Verdict": r.verdict,
             "Class": r.classification,
             "Across the choices": variants_text(getattr(r, "variants", []) or []),
