@@ -1,14 +1,15 @@
 """The fact-check ledger: every arithmetic relationship in the articles, declared once.
 
-Each `Entry` names the claims it reads (`inputs`, ids in data/claims.csv), the claim whose figure
-it judges (`stated`), the relationship as a function of those claims (`relation`), how the two
+Each `Entry` names the claim whose figure it judges (`stated`, an id in data/claims.csv), the
+relationship that recomputes it from other claims and reference figures (`relation`), how the two
 are compared (`compare`, `on_gap`), what a failure would mean (`basis`: the article is wrong, two
 sources disagree, or the check rests on a choice of ours), the plausible alternative choices it is
 also shown under (`variants`), and a neutral explanation template (the numbers). `evaluate`
 recomputes an entry from data/, applies `supercycle.models.fact_check.verdict` and `classify`, and
 appends the sentence for the class it computed (`SAYS`, or the entry's own `says`): the text
 follows from the verdict, never the reverse. `run` does all of them. No numbers from the articles
-or the reference files are typed here, only the arithmetic.
+or the reference files are typed here, only the arithmetic; and nothing is listed twice: the claims
+and reference tables an entry reads are recorded while it runs (`claims_read`), not declared.
 
 In `relation(x)`, `x.c(id)` is a claim as an Interval (a range keeps its ends; a one-sided
 bound is its bound), `x.p` the chapter's parameters and `x.ref*` the reference tables. The
@@ -68,7 +69,6 @@ class Entry:
     id: str
     category: str
     title: str                                  # what is checked, in a few words
-    inputs: tuple[str, ...]                     # claim ids the relation reads
     stated: str | None                          # claim id of the figure judged
     relation: Callable[[Any], Any]              # x -> Interval | float | bool | None
     explain: str                                # neutral sentence(s): the numbers, a format template
@@ -78,7 +78,6 @@ class Entry:
     stated_as_point: bool = False               # judge a bound ("not more than X") as the figure X it names
     quote: str = ""                             # for wording checks: the words judged (a substring of the seed)
     quote_source: str = ""                      # ... and the source id whose article holds them
-    references: tuple[str, ...] = ()            # reference tables used ("market_crosschecks")
     extra: Callable[[Any], dict] | None = None  # extra named numbers for the explanation
     basis: str = "article"                      # what a failure means (fc.BASES)
     error_key: str = ""                         # entries finding one error share a key (default: the id)
@@ -274,14 +273,11 @@ def streamdq_share(x) -> float:
 ENTRIES: tuple[Entry, ...] = (
     # Sums of parts -------------------------------------------------------------------------------
     Entry("dram-total-2026", "sum of parts", "DRAM wafers 2026: the three makers' figures against the stated total",
-          ("dram.wafers.samsung.2026", "dram.wafers.skhynix.2026", "dram.wafers.micron.2026"),
           "dram.wafers.total.2026",
           lambda x: _sum(x, "dram.wafers.samsung.2026", "dram.wafers.skhynix.2026", "dram.wafers.micron.2026"),
           "Samsung, SK hynix and Micron add up to {r:.3f} million wafers against the stated {s} million.",
           unit="wafers_m_per_year"),
     Entry("dram-total-growth", "growth rate", "DRAM wafers: the makers' combined growth against the stated rate",
-          ("dram.wafers.samsung.2025", "dram.wafers.skhynix.2025", "dram.wafers.micron.2025",
-           "dram.wafers.samsung.2026", "dram.wafers.skhynix.2026", "dram.wafers.micron.2026"),
           "dram.wafers.total.growth.2026",
           lambda x: fc.growth_pct(
               _sum(x, "dram.wafers.samsung.2025", "dram.wafers.skhynix.2025", "dram.wafers.micron.2025"),
@@ -291,22 +287,19 @@ ENTRIES: tuple[Entry, ...] = (
           extra=lambda x: {"t25": _sum(x, "dram.wafers.samsung.2025", "dram.wafers.skhynix.2025", "dram.wafers.micron.2025").mid,
                            "t26": _sum(x, "dram.wafers.samsung.2026", "dram.wafers.skhynix.2026", "dram.wafers.micron.2026").mid}),
     Entry("dram-increase-samsung-skhynix", "sum of parts", "Samsung + SK hynix DRAM wafers: the two increases against the stated sum",
-          ("dram.wafers.samsung.2025", "dram.wafers.samsung.2026", "dram.wafers.skhynix.2025", "dram.wafers.skhynix.2026"),
           "dram.wafers.samsung_skhynix.increase.2026",
           lambda x: (x.c("dram.wafers.samsung.2026") - x.c("dram.wafers.samsung.2025"))
           + (x.c("dram.wafers.skhynix.2026") - x.c("dram.wafers.skhynix.2025")),
           "The two increases add up to {r:.2f} million wafers against the stated {s} million.",
           unit="wafers_m_per_year"),
     Entry("opprofit-samsung-skhynix", "sum of parts", "Samsung + SK hynix operating profit 2026: two brokers' forecasts against the stated floor",
-          ("kiwoom.samsung.opprofit.2026", "im.skhynix.opprofit.2026"), "opprofit.samsung_skhynix.2026",
+          "opprofit.samsung_skhynix.2026",
           lambda x: x.c("kiwoom.samsung.opprofit.2026") + x.c("im.skhynix.opprofit.2026"),
           "Kiwoom's Samsung and iM's SK hynix forecasts (two brokers' figures, added as the article adds them) sum to "
           "{r:.3f} trillion won against the stated floor of {v:g} trillion; the same article later calls more than "
           "{v:g} trillion the most optimistic case.",
           unit="krw_trn"),
     Entry("tongfu-placement", "sum of parts", "Tongfu placement: the uses of the money against the amount raised",
-          ("pkg.invest.tongfu.auto.proceeds", "pkg.invest.tongfu.memory.proceeds",
-           "pkg.invest.tongfu.wafer_level.proceeds", "pkg.invest.tongfu.hpc.proceeds"),
           "pkg.invest.tongfu.placement.cny",
           lambda x: _sum(x, "pkg.invest.tongfu.auto.proceeds", "pkg.invest.tongfu.memory.proceeds",
                          "pkg.invest.tongfu.wafer_level.proceeds", "pkg.invest.tongfu.hpc.proceeds")
@@ -314,49 +307,47 @@ ENTRIES: tuple[Entry, ...] = (
           "The four projects the article lists add up to {four:.3f} bn yuan; the company's plan adds a fifth use, "
           "{wc:.2f} bn yuan for working capital and bank-loan repayment ({wc_pct:.0f}% of the {v:g} bn), which the "
           "article leaves out; with it the uses add up to {r:.3f} bn yuan.",
-          unit="cny_bn", stated_as_point=True, references=(LC,),
-          says={fc.HOLDS: "The figures hold; the article omits the working-capital tranche rather than misstating anything."},
+          unit="cny_bn", stated_as_point=True, says={fc.HOLDS: "The figures hold; the article omits the working-capital tranche rather than misstating anything."},
           extra=lambda x: {"four": _sum(x, "pkg.invest.tongfu.auto.proceeds", "pkg.invest.tongfu.memory.proceeds",
                                         "pkg.invest.tongfu.wafer_level.proceeds", "pkg.invest.tongfu.hpc.proceeds").mid,
                            "wc": x.ref_at(LC, "Tongfu placement: working capital and bank-loan repayment", "2026").mid,
                            "wc_pct": 100 * x.ref_at(LC, "Tongfu placement: working capital and bank-loan repayment", "2026").mid
                            / x.c("pkg.invest.tongfu.placement.cny").mid}),
     Entry("tongfu-auto-total", "simple bound", "Tongfu auto project: proceeds within the project's total investment",
-          ("pkg.invest.tongfu.auto.proceeds",), "pkg.invest.tongfu.auto.total",
+          "pkg.invest.tongfu.auto.total",
           lambda x: x.c("pkg.invest.tongfu.auto.proceeds"),
           "The project's {r:.3f} bn yuan of proceeds against its total investment of about {s} bn.",
           unit="cny_bn", compare="at_least",
           trivial=True),
     # Growth rates against their endpoints ---------------------------------------------------------
     Entry("dram-samsung-growth", "growth rate", "Samsung DRAM wafers: growth rate against its endpoints",
-          ("dram.wafers.samsung.2025", "dram.wafers.samsung.2026"), "dram.wafers.samsung.growth.2026",
+          "dram.wafers.samsung.growth.2026",
           lambda x: fc.growth_pct(x.c("dram.wafers.samsung.2025"), x.c("dram.wafers.samsung.2026")),
           "The endpoints give {r:.2f}% against the stated 'about {s}%'.",
           unit="pct", compare="growth"),
     Entry("dram-skhynix-growth", "growth rate", "SK hynix DRAM wafers: growth rate against its endpoints",
-          ("dram.wafers.skhynix.2025", "dram.wafers.skhynix.2026"), "dram.wafers.skhynix.growth.2026",
+          "dram.wafers.skhynix.growth.2026",
           lambda x: fc.growth_pct(x.c("dram.wafers.skhynix.2025"), x.c("dram.wafers.skhynix.2026")),
           "The endpoints give {r:.2f}% against the stated 'about {s}%'.",
           unit="pct", compare="growth"),
     Entry("kiwoom-vs-consensus", "growth rate", "Kiwoom's Samsung profit forecast against the prior consensus",
-          ("kiwoom.samsung.opprofit.2026", "kiwoom.samsung.opprofit.2026.prior_consensus"),
           "kiwoom.samsung.opprofit.2026.vs_consensus",
           lambda x: fc.growth_pct(x.c("kiwoom.samsung.opprofit.2026.prior_consensus"), x.c("kiwoom.samsung.opprofit.2026")),
           "The two forecasts differ by {r:.2f}% against the stated 'more than {v:g}%'.",
           unit="pct", compare="growth"),
     Entry("cowos-tsmc-2023-2024", "growth rate", "TSMC CoWoS capacity end-2023 to end-2024: growth against the stated floor",
-          ("pkg.cowos.tsmc.capacity.2023", "pkg.cowos.tsmc.capacity.2024"), "pkg.cowos.tsmc.growth.2023_2024",
+          "pkg.cowos.tsmc.growth.2023_2024",
           lambda x: fc.growth_pct(x.c("pkg.cowos.tsmc.capacity.2023"), x.c("pkg.cowos.tsmc.capacity.2024")),
           "The midpoints give {r:.0f}% (any ends of the two ranges: {r_lo:.0f}% to {r_hi:.0f}%) against 'over {v:g}%'.",
           unit="pct", compare="growth"),
     Entry("packaging-market-cagr", "compound growth and multiples", "Advanced-packaging market 2025 to 2032: CAGR against its endpoints",
-          ("pkg.market.advanced.2025", "pkg.market.advanced.2032"), "pkg.market.advanced.cagr",
+          "pkg.market.advanced.cagr",
           lambda x: fc.cagr_pct(x.c("pkg.market.advanced.2025"), x.c("pkg.market.advanced.2032"), _years(x, "pkg.market.advanced.2025", "pkg.market.advanced.2032")),
           "{n:.0f} years from the 2025 to the 2032 figure compound at {r:.2f}% a year, against the stated {s}%.",
           unit="pct", compare="growth",
           extra=lambda x: {"n": _years(x, "pkg.market.advanced.2025", "pkg.market.advanced.2032")}),
     Entry("cowos-tsmc-multiple", "compound growth and multiples", "TSMC CoWoS capacity end-2023 to end-2026: the stated multiple",
-          ("pkg.cowos.tsmc.capacity.2023", "pkg.cowos.tsmc.capacity.2026.plan"), "pkg.cowos.tsmc.growth.2023_2026",
+          "pkg.cowos.tsmc.growth.2023_2026",
           lambda x: x.c("pkg.cowos.tsmc.capacity.2026.plan") / x.c("pkg.cowos.tsmc.capacity.2023"),
           "The planned end-2026 capacity is {r:.1f} times end-2023 ({r_lo:.1f} to {r_hi:.1f} over the ranges), "
           "against the stated {s} times; read as growth 'by' that many times (增長, to {b_lo:g}-{b_hi:g} times), "
@@ -364,7 +355,7 @@ ENTRIES: tuple[Entry, ...] = (
           unit="x", extra=lambda x: {"b_lo": x.c("pkg.cowos.tsmc.growth.2023_2026").low + 1,
                                      "b_hi": x.c("pkg.cowos.tsmc.growth.2023_2026").high + 1}),
     Entry("cowos-tsmc-cagr", "compound growth and multiples", "TSMC CoWoS capacity to end-2026: the stated CAGR floor, across bases",
-          (COWOS_23, COWOS_24, COWOS_26), "pkg.cowos.tsmc.cagr.2023_2026",
+          "pkg.cowos.tsmc.cagr.2023_2026",
           lambda x: cowos_cagr(x, COWOS_23, ends=False),
           "On the article's own base (end-2023 to end-2026, midpoints) the plan compounds at {r:.0f}% a year "
           "({e_lo:.0f}% to {e_hi:.0f}% over every pairing of the range ends); from end-2024 the midpoints give "
@@ -378,37 +369,37 @@ ENTRIES: tuple[Entry, ...] = (
                            "b24": cowos_cagr(x, COWOS_24, False).mid, "b24_lo": cowos_cagr(x, COWOS_24, True).low,
                            "b24_hi": cowos_cagr(x, COWOS_24, True).high}),
     Entry("cowos-ase-doubling", "compound growth and multiples", "ASE CoWoS-class capacity end-2024 to end-2025: 'doubling'",
-          ("pkg.cowos.ase.capacity.2024", "pkg.cowos.ase.capacity.2025"), "pkg.cowos.ase.growth.2024_2025",
+          "pkg.cowos.ase.growth.2024_2025",
           lambda x: x.c("pkg.cowos.ase.capacity.2025") / x.c("pkg.cowos.ase.capacity.2024"),
           "The two ranges give {r:.2f} times ({r_lo:.2f} to {r_hi:.2f}) against the doubling stated.",
           unit="x"),
     Entry("amkor-peoria-area", "compound growth and multiples", "Amkor Peoria site area: 'nearly doubling'",
-          ("pkg.site.amkor.peoria.area.before", "pkg.site.amkor.peoria.area.after"), "pkg.site.amkor.peoria.scale",
+          "pkg.site.amkor.peoria.scale",
           lambda x: x.c("pkg.site.amkor.peoria.area.after") / x.c("pkg.site.amkor.peoria.area.before"),
           "The site grows {r:.2f} times against 'nearly doubling' (nearly: not above {s} times).",
           unit="x", compare="at_least",
           trivial=True),
     # Per-period averages, products, percentages of a base -----------------------------------------
     Entry("dram-samsung-quarterly", "percentage of a base", "Samsung DRAM wafers: annual plan against the quarterly average stated",
-          ("dram.wafers.samsung.2026",), "dram.wafers.samsung.quarterly.2026",
+          "dram.wafers.samsung.quarterly.2026",
           lambda x: x.c("dram.wafers.samsung.2026") / 4,
           "A quarter of the annual {y:.2f} million is {r:.4f} million against the 'first reaching {s} million' the "
           "article announces for the quarterly average; single quarters above the average can reach it.",
           unit="wafers_m_per_quarter", extra=lambda x: {"y": x.c("dram.wafers.samsung.2026").mid}),
     Entry("icms-demand-2026", "percentage of a base", "Vera Rubin ICMS NAND demand 2026: systems times SSD per system",
-          ("nand.vera_rubin.units.2026", "nand.vera_rubin.ssd_tb_per_system"), "nand.icms_demand.2026",
+          "nand.icms_demand.2026",
           lambda x: x.c("nand.vera_rubin.units.2026") * x.c("nand.vera_rubin.ssd_tb_per_system"),
           "{u:,.0f} systems of {tb:,.0f} TB make {r:,.0f} TB, printed as {v:,.0f} TB.",
           unit="tb", extra=lambda x: {"u": x.c("nand.vera_rubin.units.2026").mid,
                                       "tb": x.c("nand.vera_rubin.ssd_tb_per_system").mid}),
     Entry("icms-demand-2027", "percentage of a base", "Vera Rubin ICMS NAND demand 2027: systems times SSD per system",
-          ("nand.vera_rubin.units.2027", "nand.vera_rubin.ssd_tb_per_system"), "nand.icms_demand.2027",
+          "nand.icms_demand.2027",
           lambda x: x.c("nand.vera_rubin.units.2027") * x.c("nand.vera_rubin.ssd_tb_per_system"),
           "{u:,.0f} systems of {tb:,.0f} TB make {r:,.0f} TB against the stated {v:,.0f} TB.",
           unit="tb", extra=lambda x: {"u": x.c("nand.vera_rubin.units.2027").mid,
                                       "tb": x.c("nand.vera_rubin.ssd_tb_per_system").mid}),
     Entry("icms-share-2027", "percentage of a base", "ICMS shares of NAND demand in 2026 and 2027, taken together",
-          ("nand.icms_demand.2026", "nand.icms_demand.2027", "nand.icms_demand_share.2026"), "nand.icms_demand_share.2027",
+          "nand.icms_demand_share.2027",
           lambda x: icms_share_2027(x, x.p.nand_demand_growth_2027_pct),
           "Citi's two shares imply total NAND demand of {t26:,.0f} EB in 2026 and {t27:,.0f} EB in 2027, growth of "
           "{tg:.1f}%, so demand other than ICMS would fall {other:.1f}%; if total demand grows {g:g}% in 2027 (the "
@@ -425,14 +416,14 @@ ENTRIES: tuple[Entry, ...] = (
               fc.implied_total(x.c("nand.icms_demand.2026"), x.c("nand.icms_demand_share.2026")),
               fc.implied_total(x.c("nand.icms_demand.2027"), x.c("nand.icms_demand_share.2027")))),
     Entry("bofa-nand-bits", "same figure, two articles", "NAND bit growth: BofA's revenue and price forecasts against IDC's supply growth",
-          ("bofa.nand.revenue.growth.2026", "bofa.nand.asp.growth.2026"), "nand.bit_supply_growth.2026",
+          "nand.bit_supply_growth.2026",
           lambda x: fc.implied_volume_growth_pct(x.c("bofa.nand.revenue.growth.2026"), x.c("bofa.nand.asp.growth.2026")),
           "BofA's revenue and price forecasts imply {r:.1f}% more NAND bits sold in 2026 against IDC's 2026 supply growth "
           "of about {s}% (two forecasters).",
           unit="pct", compare="growth", on_gap="conflict",
           basis="sources"),
     Entry("memory-market-growth", "simple bound", "Memory market growth (WSTS) against BofA's DRAM and NAND revenue growth",
-          ("bofa.dram.revenue.growth.2026", "bofa.nand.revenue.growth.2026"), "market.memory.global.growth.2026",
+          "market.memory.global.growth.2026",
           lambda x: Interval(min(x.c("bofa.nand.revenue.growth.2026").low, x.c("bofa.dram.revenue.growth.2026").low),
                              (x.c("bofa.nand.revenue.growth.2026").mid + x.c("bofa.dram.revenue.growth.2026").mid) / 2,
                              max(x.c("bofa.nand.revenue.growth.2026").high, x.c("bofa.dram.revenue.growth.2026").high)),
@@ -442,15 +433,14 @@ ENTRIES: tuple[Entry, ...] = (
           extra=lambda x: {"n": x.c("bofa.nand.revenue.growth.2026").mid, "d": x.c("bofa.dram.revenue.growth.2026").mid},
           basis="sources", says={fc.SOURCES_DISAGREE: "Two forecasters disagree (WSTS against BofA); the article reports both faithfully."}),
     Entry("hbm-sales-share-2026", "percentage of a base", "SK hynix HBM share of sales 2026 against HBM-market and DRAM-revenue growth",
-          (HBM_25, DRAM_REV, "jpm.skhynix.hbm_value_share"), "jpm.skhynix.hbm_sales_share.2026",
+          "jpm.skhynix.hbm_sales_share.2026",
           lambda x: hbm_share_bofa(x),
           "From JPMorgan's own estimate of {s25:g}% for 2025 (an estimate dated before the January 29 results, not an "
           "actual): on BofA's basis alone (HBM market +{h:.0f}%, DRAM revenue +{d:.0f}%) HBM rises to {r:.1f}% of "
           "sales; if SK hynix's HBM value share also slips from {v25:g}% (Macquarie, 2025) to just under {v26:g}% as "
           "JPMorgan expects, it is {slip:.1f}%; only the splice of TrendForce's 2025 market with BofA's 2026 one "
           "(+{hs:.0f}%) gives {splice:.1f}%. JPMorgan states {s}%.",
-          unit="pct", basis="assumption", references=(LC, "market_crosschecks"),
-          variants=(Variant("BofA basis, value share slipping to just under 50%", lambda x: hbm_share_bofa(x, value_share_slip=True)),
+          unit="pct", basis="assumption", variants=(Variant("BofA basis, value share slipping to just under 50%", lambda x: hbm_share_bofa(x, value_share_slip=True)),
                     Variant("TrendForce 2025 to BofA 2026 (a splice of two sources)", hbm_share_splice)),
           says={fc.DEPENDS: "What is known is the direction JPMorgan gives, not the arithmetic: the check holds or fails with the basis chosen."},
           extra=lambda x: {"s25": x.c(HBM_25).mid, "h": x.ref_at(LC, "HBM market growth (BofA forecast)", "2026").mid,
@@ -460,13 +450,12 @@ ENTRIES: tuple[Entry, ...] = (
                            "hs": fc.growth_pct(x.ref("market_crosschecks", "HBM market size (TrendForce)"),
                                                x.ref("market_crosschecks", "HBM market size (BofA)")).mid}),
     Entry("adr-shares", "percentage of a base", "SK hynix ADR: share of the stock against the number of shares",
-          ("skhynix.adr.share_of_float",), "skhynix.adr.shares",
+          "skhynix.adr.shares",
           lambda x: x.c("skhynix.adr.share_of_float") / 100 * x.p.skhynix_shares_m,
           "{pct:.1f}% of {n:.0f} million shares in issue is {r:.2f} million shares, printed as about {s} million.",
           unit="shares_m",
           extra=lambda x: {"pct": x.c("skhynix.adr.share_of_float").mid, "n": x.p.skhynix_shares_m}),
     Entry("jpm-pb-premium", "percentage of a base", "JPMorgan's target P/B and its premium to the historical peak",
-          ("jpm.skhynix.pb.target", "jpm.skhynix.pb.premium", "jpm.skhynix.target_price"),
           "jpm.skhynix.pb.premium",
           lambda x: None,
           "At {pb:g}x the {t:,.0f}-won target implies a book value of {bv:,.0f} won per share and a historical peak P/B "
@@ -474,54 +463,49 @@ ENTRIES: tuple[Entry, ...] = (
           "year-end close), so the target is {now:.1f}x trailing book and needs a book {grow:.2f} times the end-2025 "
           "one: JPMorgan's P/B must rest on a forecast book value it does not publish, and on trailing book the "
           "stock already traded above a {peak:.2f}x 'peak' at end-2025.",
-          unit="pct", references=(LC,),
-          extra=lambda x: (lambda bv, bv25: {
+          unit="pct", extra=lambda x: (lambda bv, bv25: {
               "pb": x.c("jpm.skhynix.pb.target").mid, "t": x.c("jpm.skhynix.target_price").mid, "bv": bv.mid,
               "peak": (x.c("jpm.skhynix.pb.target") / (1 + x.c("jpm.skhynix.pb.premium") / 100)).mid,
               "bv25": bv25.mid, "p25": x.ref_at(LC, "SK hynix price-to-book ratio", "end-2025").mid,
               "now": (x.c("jpm.skhynix.target_price") / bv25).mid, "grow": (bv / bv25).mid})(
               x.c("jpm.skhynix.target_price") / x.c("jpm.skhynix.pb.target"), skhynix_book_per_share_end2025(x))),
     Entry("exports-2025-growth", "growth rate", "Korean chip exports 2025: growth against MOTIE's full-year figures",
-          (), "exports.korea.semis.growth.2025",
+          "exports.korea.semis.growth.2025",
           lambda x: fc.growth_pct(korea_exports(x, "2024"), korea_exports(x, "2025")),
           "MOTIE's full-year figures, {y24:g} bn dollars in 2024 and {y25:g} bn in 2025, give {r:.1f}% against the "
           "article's 'over {v:g}%' for last year; only December alone ({dec:g}%) grew that fast.",
-          unit="pct", compare="growth", references=(LC,),
-          variants=(Variant("December 2025 only (MOTIE)", lambda x: x.ref_at(LC, "Korea semiconductor exports growth (December only)", "2025-12"),
+          unit="pct", compare="growth", variants=(Variant("December 2025 only (MOTIE)", lambda x: x.ref_at(LC, "Korea semiconductor exports growth (December only)", "2025-12"),
                             decides=False),),
           says={fc.ARTICLE_ERROR: "The sentence is about last year, so the article overstates 2025's growth."},
           extra=lambda x: {"y24": korea_exports(x, "2024").mid, "y25": korea_exports(x, "2025").mid,
                            "dec": x.ref_at(LC, "Korea semiconductor exports growth (December only)", "2025-12").mid}),
     Entry("exports-2026-growth", "growth rate", "Korean chip exports 2026: the forecast level and its growth against 2025's actual",
-          ("exports.korea.semis.2026",), "exports.korea.semis.growth.2026",
+          "exports.korea.semis.growth.2026",
           lambda x: fc.growth_pct(korea_exports(x, "2025"), x.c("exports.korea.semis.2026")),
           "On MOTIE's actual {y25:g} bn dollars for 2025, the Eximbank's {f26:g} bn forecast is {r:.1f}% growth against "
           "the stated {s}%; {s}% implies a 2025 base of {base:.1f} bn, presumably the forecaster's own estimate made "
           "before the full-year figures were out.",
-          unit="pct", compare="growth", basis="sources", references=(LC,),
-          says={fc.ROUNDS: "Compared as growth factors (the 2026 level each implies) the gap is {gap:+.1f}%, within "
+          unit="pct", compare="growth", basis="sources", says={fc.ROUNDS: "Compared as growth factors (the 2026 level each implies) the gap is {gap:+.1f}%, within "
                            "rounding; as rates, {r:.1f}% against {s}% reflects the forecaster's older base, not a reporting error.",
                 fc.SOURCES_DISAGREE: "The forecaster's base and the later actual disagree; the reporting is faithful."},
           extra=lambda x: {"y25": korea_exports(x, "2025").mid, "f26": x.c("exports.korea.semis.2026").mid,
                            "base": (x.c("exports.korea.semis.2026") / (1 + x.c("exports.korea.semis.growth.2026") / 100)).mid}),
     Entry("exports-record-streak", "against reference data", "Korean chip exports: 2026 as the second record year in a row",
-          ("exports.korea.semis.2026",), "exports.korea.semis.record_years",
+          "exports.korea.semis.record_years",
           lambda x: x.ref_at(LC, "Korea semiconductor exports: consecutive record years", "2025")
           + (1.0 if x.c("exports.korea.semis.2026").mid > korea_exports(x, "2025").mid else 0.0),
           "By the industry ministry's count 2025 already ended a run of {streak:g} record years in a row, so a record "
           "{f26:g} bn dollars in 2026 would make {r:g} in a row against the stated {s} ('連續第二年').",
-          unit="count", references=(LC,),
-          says={fc.ARTICLE_ERROR: "The streak is understated: a record 2026 would extend a run that began before 2025."},
+          unit="count", says={fc.ARTICLE_ERROR: "The streak is understated: a record 2026 would extend a run that began before 2025."},
           extra=lambda x: {"streak": x.ref_at(LC, "Korea semiconductor exports: consecutive record years", "2025").mid,
                            "f26": x.c("exports.korea.semis.2026").mid}),
     Entry("skhynix-price-2025", "growth rate", "SK hynix share price gain in 2025 against the year-end closes",
-          (), "skhynix.share_price.change.2025",
+          "skhynix.share_price.change.2025",
           lambda x: fc.growth_pct(skhynix_close_end2024(x), x.ref_at(LC, "SK hynix share price close", "end-2025")),
           "The end-2024 close of {p24:,.0f} won (market cap {cap:g} trillion won over {n:.1f} million shares) and the "
           "end-2025 close of {p25:,.0f} won give {r:.1f}% against the stated {s}%; on the dividend-adjusted end-2024 "
           "close ({adj:,.0f} won, S&P) the gain is {adj_g:.1f}%.",
-          unit="pct", compare="growth", references=(LC,),
-          variants=(Variant("dividend-adjusted end-2024 close (total return)",
+          unit="pct", compare="growth", variants=(Variant("dividend-adjusted end-2024 close (total return)",
                             lambda x: fc.growth_pct(x.ref_at(LC, "SK hynix share price close (dividend-adjusted)", "end-2024"),
                                                     x.ref_at(LC, "SK hynix share price close", "end-2025")), decides=False),),
           extra=lambda x: {"p24": skhynix_close_end2024(x).mid, "p25": x.ref_at(LC, "SK hynix share price close", "end-2025").mid,
@@ -531,14 +515,14 @@ ENTRIES: tuple[Entry, ...] = (
                            "adj_g": fc.growth_pct(x.ref_at(LC, "SK hynix share price close (dividend-adjusted)", "end-2024"),
                                                   x.ref_at(LC, "SK hynix share price close", "end-2025")).mid}),
     Entry("samsung-price-2025", "growth rate", "Samsung share price gain in 2025",
-          (), "samsung.share_price.change.2025",
+          "samsung.share_price.change.2025",
           lambda x: None,
           "Samsung's end-2025 close is public, but no exact end-2024 close was found, so 'more than doubled' "
           "(over {v:g}%) cannot be recomputed.",
           unit="pct"),
     # Two currencies --------------------------------------------------------------------------------
     Entry("fx-exports-krw", "two currencies", "Korean chip exports in dollars and won",
-          ("exports.korea.semis.2026",), "exports.korea.semis.2026.krw",
+          "exports.korea.semis.2026.krw",
           lambda x: x.c("exports.korea.semis.2026") * x.p.krw_per_usd / 1000,
           "At {fx:,.0f} won to the dollar the exports are {r:.1f} trillion won; the stated {s} trillion implies "
           "{implied:,.0f} won to the dollar.",
@@ -547,7 +531,7 @@ ENTRIES: tuple[Entry, ...] = (
                            "implied": (x.c("exports.korea.semis.2026.krw") * 1000 / x.c("exports.korea.semis.2026")).mid},
           error_key="krw-rate-exports"),
     Entry("fx-pt7-usd", "two currencies", "SK hynix packaging plant in won and dollars",
-          ("pkg.invest.skhynix.cheongju.krw",), "pkg.invest.skhynix.cheongju.usd",
+          "pkg.invest.skhynix.cheongju.usd",
           lambda x: x.c("pkg.invest.skhynix.cheongju.krw") * 1000 / x.p.krw_per_usd,
           "At {fx:,.0f} won to the dollar {krw:g} trillion won is {r:.2f} bn dollars; the stated {s} bn implies "
           "{implied:,.0f} won to the dollar.",
@@ -555,7 +539,6 @@ ENTRIES: tuple[Entry, ...] = (
           extra=lambda x: {"fx": x.p.krw_per_usd, "krw": x.c("pkg.invest.skhynix.cheongju.krw").mid,
                            "implied": (x.c("pkg.invest.skhynix.cheongju.krw") * 1000 / x.c("pkg.invest.skhynix.cheongju.usd")).mid}),
     Entry("fx-krw-two-articles", "same figure, two articles", "Won per dollar implied by two articles' conversions",
-          ("exports.korea.semis.2026", "pkg.invest.skhynix.cheongju.krw", "pkg.invest.skhynix.cheongju.usd"),
           "exports.korea.semis.2026.krw",
           lambda x: x.c("exports.korea.semis.2026") * fc.implied_rate(x.c("pkg.invest.skhynix.cheongju.usd"),
                                                                         x.c("pkg.invest.skhynix.cheongju.krw")),
@@ -567,14 +550,14 @@ ENTRIES: tuple[Entry, ...] = (
                            "b": (x.c("pkg.invest.skhynix.cheongju.krw") * 1000 / x.c("pkg.invest.skhynix.cheongju.usd")).mid},
           error_key="krw-rate-exports"),
     Entry("fx-ap8-cny", "two currencies", "TSMC AP8 purchase in Taiwan dollars and yuan",
-          ("pkg.site.tsmc.ap8.twd",), "pkg.site.tsmc.ap8.cny",
+          "pkg.site.tsmc.ap8.cny",
           lambda x: x.c("pkg.site.tsmc.ap8.twd") * x.p.cny_per_usd / x.p.twd_per_usd,
           "At {rate:.2f} Taiwan dollars to the yuan the price is {r:.2f} bn yuan; the stated {s} bn implies {implied:.2f}.",
           unit="cny_bn",
           extra=lambda x: {"rate": x.p.twd_per_usd / x.p.cny_per_usd,
                            "implied": (x.c("pkg.site.tsmc.ap8.twd") / x.c("pkg.site.tsmc.ap8.cny")).mid}),
     Entry("fx-amkor-cny", "two currencies", "Amkor Peoria investment in dollars and yuan",
-          ("pkg.invest.amkor.peoria.usd",), "pkg.invest.amkor.peoria.cny",
+          "pkg.invest.amkor.peoria.cny",
           lambda x: x.c("pkg.invest.amkor.peoria.usd") * x.p.cny_per_usd,
           "At {fx:.2f} yuan to the dollar {usd:g} bn dollars is {r:.2f} bn yuan; the stated {s} bn implies {implied:.3f}.",
           unit="cny_bn",
@@ -583,71 +566,70 @@ ENTRIES: tuple[Entry, ...] = (
 
     # Same figure in two articles, and against reference data ---------------------------------------
     Entry("nand-share-two-articles", "same figure, two articles", "Samsung + SK hynix NAND share in two articles",
-          ("share.nand.samsung_skhynix",), "nand.share.samsung_skhynix",
+          "nand.share.samsung_skhynix",
           lambda x: x.c("share.nand.samsung_skhynix"),
           "The NAND-cuts article says the two hold over {v:g}% of NAND; the Korea article says about {r:.0f}%.",
           unit="pct", on_gap="conflict",
           error_key="nand-share-over-60", says={fc.ARTICLE_ERROR: "The two articles cannot both be right; the check against revenue shares finds which, and the error counts once."}),
     Entry("nand-share-reference", "against reference data", "Samsung + SK hynix NAND share (NAND-cuts article) against revenue shares",
-          (), "nand.share.samsung_skhynix",
+          "nand.share.samsung_skhynix",
           lambda x: x.ref("market_crosschecks", "NAND revenue Samsung share") + x.ref_note("market_crosschecks", "NAND revenue Samsung share", "SK Group"),
           "Samsung and SK Group held {r:.1f}% of NAND revenue in 2025Q4 (reference) against 'over {v:g}%'.",
-          unit="pct", references=("market_crosschecks",),
-          error_key="nand-share-over-60"),
+          unit="pct", error_key="nand-share-over-60"),
     Entry("nand-share-50-reference", "against reference data", "Samsung + SK hynix NAND share (Korea article) against revenue shares",
-          (), "share.nand.samsung_skhynix",
+          "share.nand.samsung_skhynix",
           lambda x: x.ref("market_crosschecks", "NAND revenue Samsung share") + x.ref_note("market_crosschecks", "NAND revenue Samsung share", "SK Group"),
           "Samsung and SK Group held {r:.1f}% of NAND revenue in 2025Q4 (reference) against 'about {s}%'.",
-          unit="pct", references=("market_crosschecks",)),
+          unit="pct"),
     Entry("dram-share-reference", "against reference data", "Samsung + SK hynix DRAM share against revenue shares",
-          (), "share.dram.samsung_skhynix",
+          "share.dram.samsung_skhynix",
           lambda x: Interval.point(x.ref_note("market_crosschecks", "DRAM revenue total", "Samsung")
                                    + x.ref_note("market_crosschecks", "DRAM revenue total", "SK hynix")),
           "The two held {r:.1f}% of DRAM revenue in 2025Q4 (reference) against 'about {s}%'.",
-          unit="pct", references=("market_crosschecks",)),
+          unit="pct"),
     Entry("wsts-market-level", "against reference data", "World semiconductor market 2026 against the WSTS forecast",
-          (), "market.semis.global.2026",
+          "market.semis.global.2026",
           lambda x: x.ref("market_crosschecks", "WSTS world semiconductor market"),
           "WSTS's autumn 2025 forecast is {r:.1f} bn dollars against the stated {s} bn.",
-          unit="usd_bn", references=("market_crosschecks",)),
+          unit="usd_bn"),
     Entry("wsts-market-growth", "against reference data", "World semiconductor market growth 2026 against the WSTS forecast",
-          (), "market.semis.global.growth.2026",
+          "market.semis.global.growth.2026",
           lambda x: fc.growth_pct(x.ref_note("market_crosschecks", "WSTS world semiconductor market", "2025"),
                                   x.ref("market_crosschecks", "WSTS world semiconductor market")),
           "WSTS's 2025 and 2026 figures give {r:.1f}% growth against 'over {v:g}%'.",
-          unit="pct", compare="growth", references=("market_crosschecks",)),
+          unit="pct", compare="growth"),
     Entry("wsts-memory-growth", "against reference data", "Memory-market growth 2026 against the WSTS forecast",
-          (), "market.memory.global.growth.2026",
+          "market.memory.global.growth.2026",
           lambda x: x.ref_note("market_crosschecks", "WSTS world semiconductor market", "memory >"),
           "WSTS's autumn 2025 forecast has memory growing over {r:g}%, against 'about {s}%'; the gap to "
           "BofA's DRAM and NAND forecasts is a separate entry.",
-          unit="pct", compare="growth", references=("market_crosschecks",)),
+          unit="pct", compare="growth"),
     Entry("trendforce-dram-two-articles", "same figure, two articles", "TrendForce 2026Q1 DRAM contract price in two articles",
-          ("dram.contract_price.conventional.qoq.2026q1",), "trendforce.dram.contract_price.growth.2026q1",
+          "trendforce.dram.contract_price.growth.2026q1",
           lambda x: x.c("dram.contract_price.conventional.qoq.2026q1"),
           "The DRAM-wafers article gives {r_lo:.0f}-{r_hi:.0f}% against the Korea article's 'over {v:g}%'.",
           unit="pct", compare="growth", on_gap="conflict",
           trivial=True),
     Entry("trendforce-dram-reference", "against reference data", "TrendForce 2026Q1 DRAM contract price against TrendForce's release",
-          (), "dram.contract_price.conventional.qoq.2026q1",
+          "dram.contract_price.conventional.qoq.2026q1",
           lambda x: x.ref("market_crosschecks", "TrendForce conventional DRAM contract price QoQ (forecast"),
           "TrendForce's forecast of 2026-01-05 was {r_lo:.0f}-{r_hi:.0f}% against the stated {s}% (a forecast, which "
           "TrendForce revised up in February).",
-          unit="pct", compare="growth", references=("market_crosschecks",)),
+          unit="pct", compare="growth"),
     Entry("trendforce-nand-two-articles", "same figure, two articles", "TrendForce 2026Q1 NAND contract price in two articles",
-          ("nand.contract_price.qoq.2026q1.per_dram_wafers",), "nand.contract_price.qoq.2026q1",
+          "nand.contract_price.qoq.2026q1",
           lambda x: x.c("nand.contract_price.qoq.2026q1.per_dram_wafers"),
           "The DRAM-wafers article gives {r_lo:.0f}-{r_hi:.0f}% against the NAND-cuts article's {s}% (TrendForce's January forecast).",
           unit="pct", compare="growth", on_gap="conflict",
           trivial=True),
     Entry("pt7-two-articles", "same figure, two articles", "SK hynix packaging-plant investment in two articles",
-          ("skhynix.pt7.investment",), "pkg.invest.skhynix.cheongju.krw",
+          "pkg.invest.skhynix.cheongju.krw",
           lambda x: x.c("skhynix.pt7.investment"),
           "JPMorgan's PT7 is {r:.0f} trillion won; the packaging article's Cheongju plant {s} trillion.",
           unit="krw_trn", on_gap="conflict",
           trivial=True),
     Entry("taylor-start-two-articles", "same figure, two articles", "Samsung Taylor fab start in two articles",
-          ("samsung.taylor.production_start",), "fab.samsung.taylor.start",
+          "fab.samsung.taylor.start",
           lambda x: x.claim("samsung.taylor.production_start").period[:4] == x.claim("fab.samsung.taylor.start").period[:4],
           "The Korea article has the Taylor fab starting production in {a}; the HBF article has initial manufacturing "
           "starting in {b} at the earliest.",
@@ -656,14 +638,14 @@ ENTRIES: tuple[Entry, ...] = (
                            "b": x.claim("fab.samsung.taylor.start").period},
           trivial=True),
     Entry("cowos-2026-reference", "against reference data", "TSMC CoWoS end-2026 plan against third-party estimates",
-          (), "pkg.cowos.tsmc.capacity.2026.plan",
+          "pkg.cowos.tsmc.capacity.2026.plan",
           lambda x: x.ref("market_crosschecks", "TSMC CoWoS capacity end of year"),
           "Third-party estimates span {r_lo:.0f}-{r_hi:.0f} thousand wafers a month against the plan of {s} thousand.",
-          unit="wafers_k_per_month", references=("market_crosschecks",)),
+          unit="wafers_k_per_month"),
 
     # Simple bounds -----------------------------------------------------------------------------------
     Entry("streamdq-bottleneck", "simple bound", "StreamDQ's speed-up for the bottlenecked processing, and the whole inference",
-          ("streamdq.dequant.share_of_inference_time",), "streamdq.speedup.bottleneck",
+          "streamdq.speedup.bottleneck",
           lambda x: bool(sdq.amdahl(streamdq_share(x), x.c("streamdq.speedup.bottleneck").mid) > 1),
           "The article puts the {s}x on the processing that was bottlenecked (up to {sh:g}% of inference time) and says "
           "only that the whole accelerator's inference 'will also improve significantly'; a {s}x faster bottleneck "
@@ -673,7 +655,7 @@ ENTRIES: tuple[Entry, ...] = (
           extra=lambda x: {"sh": 100 * streamdq_share(x),
                            "a7": sdq.amdahl(streamdq_share(x), x.c("streamdq.speedup.bottleneck").mid)}),
     Entry("streamdq-amdahl", "simple bound", "StreamDQ's speed-up read as end-to-end: Amdahl's law",
-          ("streamdq.dequant.share_of_inference_time",), "streamdq.speedup.bottleneck",
+          "streamdq.speedup.bottleneck",
           # Amdahl's law from the StreamDQ chapter's model (shares as fractions there)
           lambda x: sdq.amdahl_bound(streamdq_share(x)),
           "If dequantization takes up to {sh:g}% of inference time, removing it entirely speeds inference up at most "
@@ -682,12 +664,12 @@ ENTRIES: tuple[Entry, ...] = (
           says={fc.DEPENDS: "This is a finding about a reading the article does not make (end to end), not an article error."},
           extra=lambda x: {"sh": 100 * streamdq_share(x)}),
     Entry("hbf-4tb", "simple bound", "HBF capacity multiple against the GPU capacity claimed, across baselines",
-          ("hbf.capacity.multiple_vs_hbm",), "hbf.capacity.gpu",
+          "hbf.capacity.gpu",
           lambda x: hbf_tb(x, x.p.hbf_reference_gpu),
           "{m_lo:g} to {m_hi:g} times the {gb:.0f} GB of HBM on a {gpu} is {r_lo:.1f}-{r_hi:.1f} TB, so {v:g} TB needs "
           "{need:.1f} times; on a B300's {gb300:.0f} GB it needs {need300:.1f} times (SanDisk's own example uses "
           "the B200: data/reference/hbf.csv).",
-          unit="tb", references=("accelerators",), basis="assumption",
+          unit="tb", basis="assumption",
           variants=tuple(Variant(f"{part} baseline", (lambda part: lambda x: hbf_tb(x, part))(part)) for part in HBF_BASELINES),
           says={fc.DEPENDS: "Whether {v:g} TB is within {m_lo:g}-{m_hi:g} times depends on the accelerator it is set against."},
           extra=lambda x: {"gb": gpu_hbm_gb(x, x.p.hbf_reference_gpu), "gpu": x.p.hbf_reference_gpu,
@@ -695,13 +677,13 @@ ENTRIES: tuple[Entry, ...] = (
                            "need": hbf_needed(x, x.p.hbf_reference_gpu), "need300": hbf_needed(x, "B300"), "gb300": gpu_hbm_gb(x, "B300"),
                            **{f"need_{part}": hbf_needed(x, part) for part in HBF_BASELINES}}),
     Entry("capital-intensity", "simple bound", "SK hynix capital intensity against its historical average",
-          ("skhynix.capital_intensity.hist_avg",), "jpm.skhynix.capital_intensity",
+          "jpm.skhynix.capital_intensity",
           lambda x: x.c("skhynix.capital_intensity.hist_avg"),
           "JPMorgan's {s}% against the {r:.0f}% average of {span}.",
           unit="pct", compare="at_most", extra=lambda x: {"span": x.claim("skhynix.capital_intensity.hist_avg").period},
           trivial=True),
     Entry("skhynix-margin", "simple bound", "iM's SK hynix profit against the sales JPMorgan's capex and intensity imply",
-          ("jpm.skhynix.capex", "jpm.skhynix.capital_intensity", "im.skhynix.opprofit.2026"), "im.skhynix.opprofit.2026",
+          "im.skhynix.opprofit.2026",
           lambda x: bool(x.c("im.skhynix.opprofit.2026").high < (x.c("jpm.skhynix.capex") / (x.c("jpm.skhynix.capital_intensity") / 100)).low),
           "Capex of {c_lo:g}-{c_hi:g} trillion won at {i_lo:g}-{i_hi:g}% intensity implies sales of {s_lo:.0f}-{s_hi:.0f} trillion won, so iM's "
           "{op:.1f} trillion operating profit is a margin of {m_lo:.0f}-{m_hi:.0f}% (two brokers' figures set against each other).",
@@ -712,14 +694,14 @@ ENTRIES: tuple[Entry, ...] = (
               x.c("jpm.skhynix.capex"), x.c("jpm.skhynix.capital_intensity")),
           trivial=True),
     Entry("foundry-shares", "simple bound", "TSMC and Samsung foundry shares fit within the whole",
-          ("pkg.tsmc.foundry_share", "share.foundry.samsung.2025q2"), "pkg.tsmc.foundry_share",
+          "pkg.tsmc.foundry_share",
           lambda x: bool((x.c("pkg.tsmc.foundry_share") + x.c("share.foundry.samsung.2025q2")).high <= 100),
           "TSMC's 'over {a:g}%' and Samsung's {b:g}% (2025Q2) set against the whole foundry market.",
           compare="logical", extra=lambda x: {"a": x.c("pkg.tsmc.foundry_share").mid,
                                               "b": x.c("share.foundry.samsung.2025q2").mid},
           trivial=True),
     Entry("pe-discount", "simple bound", "Samsung and SK hynix forward P/E against the SOX",
-          ("samsung.pe.forward", "skhynix.pe.forward", "sox.pe"), "samsung.pe.forward",
+          "samsung.pe.forward",
           lambda x: bool(max(x.c("samsung.pe.forward").high, x.c("skhynix.pe.forward").high) < x.c("sox.pe").low),
           "{a:g}x and {b:g}x are {fa:.0%} and {fb:.0%} of the index's {c:g}x.",
           compare="logical", extra=lambda x: {
@@ -727,7 +709,7 @@ ENTRIES: tuple[Entry, ...] = (
               "fa": x.c("samsung.pe.forward").mid / x.c("sox.pe").mid, "fb": x.c("skhynix.pe.forward").mid / x.c("sox.pe").mid},
           trivial=True),
     Entry("jcet-cleanroom", "simple bound", "JCET Lingang cleanroom against the site area",
-          ("pkg.site.jcet.jsac.area", "pkg.site.jcet.jsac.cleanroom"), "pkg.site.jcet.jsac.cleanroom",
+          "pkg.site.jcet.jsac.cleanroom",
           lambda x: bool(x.c("pkg.site.jcet.jsac.cleanroom").high <= x.c("pkg.site.jcet.jsac.area").low * MU_SQM),
           "{mu:g} mu is {site:,.0f} square metres, so the first phase's cleanroom covers {pct:.0f}% of the site.",
           compare="logical",
@@ -735,7 +717,7 @@ ENTRIES: tuple[Entry, ...] = (
                            "pct": 100 * x.c("pkg.site.jcet.jsac.cleanroom").mid / (x.c("pkg.site.jcet.jsac.area").mid * MU_SQM)},
           trivial=True),
     Entry("jcet-build-time", "simple bound", "JCET Lingang: 'two years' of construction between start and line-through",
-          ("pkg.site.jcet.jsac.start", "pkg.site.jcet.jsac.line_through"), "pkg.site.jcet.jsac.build_time",
+          "pkg.site.jcet.jsac.build_time",
           lambda x: fc.months_between(x.claim("pkg.site.jcet.jsac.start").period,
                                       x.claim("pkg.site.jcet.jsac.line_through").period) / 12,
           "From the start in {a} to the line running in {b} is {r:.2f} years against {s} years of construction "
@@ -745,21 +727,21 @@ ENTRIES: tuple[Entry, ...] = (
                            "b": x.claim("pkg.site.jcet.jsac.line_through").period},
           trivial=True),
     Entry("server-dram-unmet", "simple bound", "Server DRAM fill rate against the unmet share",
-          ("dram.fulfilment.server.2026-01",), "dram.unmet.server.2026-01",
+          "dram.unmet.server.2026-01",
           lambda x: 100 - x.c("dram.fulfilment.server.2026-01"),
           "A fill rate under 50% leaves over {r:.0f}% of server demand unmet against 'half'.",
           unit="pct", compare="at_most",
           trivial=True),
     # Wording -----------------------------------------------------------------------------------------
     Entry("qlc-tlc-wording", "wording", "'From QLC to TLC' said to store more bits per cell",
-          ("nand.tlc.bits_per_cell", "nand.qlc.bits_per_cell"), None,
+          None,
           lambda x: bool(x.c("nand.tlc.bits_per_cell").mid > x.c("nand.qlc.bits_per_cell").mid),
           "TLC stores {tlc:.0f} bits per cell and QLC {qlc:.0f}; the article's own earlier sentence has the move from TLC to QLC.",
           compare="logical", on_gap="inconsistent", quote="從QLC 轉向 TLC", quote_source="nand_output_cuts",
           extra=lambda x: {"tlc": x.c("nand.tlc.bits_per_cell").mid, "qlc": x.c("nand.qlc.bits_per_cell").mid},
           says={fc.ARTICLE_ERROR: "The phrase reverses the direction of the move."}),
     Entry("nand-cuts-similar", "wording", "SK hynix's NAND cut called a 'similar trend' to Samsung's",
-          ("nand.wafers.samsung.2025", "nand.wafers.samsung.2026", "nand.wafers.skhynix.2025"), "nand.wafers.skhynix.2026",
+          "nand.wafers.skhynix.2026",
           lambda x: bool(fc.growth_pct(x.c("nand.wafers.samsung.2025"), x.c("nand.wafers.samsung.2026")).mid < 0
                          and fc.growth_pct(x.c("nand.wafers.skhynix.2025"), x.c("nand.wafers.skhynix.2026")).mid < 0),
           "Both cut wafers, Samsung by {ss:.1f}% and SK hynix by {sk:.1f}%: alike in direction, but SK hynix's cut is "
@@ -769,7 +751,7 @@ ENTRIES: tuple[Entry, ...] = (
               fc.growth_pct(x.c("nand.wafers.samsung.2025"), x.c("nand.wafers.samsung.2026")).mid,
               fc.growth_pct(x.c("nand.wafers.skhynix.2025"), x.c("nand.wafers.skhynix.2026")).mid)),
     Entry("amkor-peoria-delay", "wording", "Amkor Peoria: start in early 2028 called a delay",
-          ("pkg.site.amkor.peoria.production.original",), "pkg.site.amkor.peoria.production",
+          "pkg.site.amkor.peoria.production",
           lambda x: _year(x.claim("pkg.site.amkor.peoria.production").period)
           > _year(x.claim("pkg.site.amkor.peoria.production.original").period),
           "Production now starts in {b}; the original plan was {a}.",
@@ -778,7 +760,7 @@ ENTRIES: tuple[Entry, ...] = (
                            "b": x.claim("pkg.site.amkor.peoria.production").period},
           trivial=True),
     Entry("cowos-2026-even-as-high", "wording", "TSMC CoWoS end-2026: 'even as high as' a figure inside the plan",
-          ("pkg.cowos.tsmc.capacity.2026.plan",), "pkg.cowos.tsmc.capacity.2026.some",
+          "pkg.cowos.tsmc.capacity.2026.some",
           lambda x: bool(x.claim("pkg.cowos.tsmc.capacity.2026.some").value > x.c("pkg.cowos.tsmc.capacity.2026.plan").high),
           "'Even as high as' {s} thousand presents as an outlier a figure below the {hi:.0f} thousand top of the plan "
           "the same sentence gives.",
@@ -786,7 +768,7 @@ ENTRIES: tuple[Entry, ...] = (
           extra=lambda x: {"hi": x.c("pkg.cowos.tsmc.capacity.2026.plan").high},
           says={fc.ARTICLE_ERROR: "The wording contradicts the figures beside it."}),
     Entry("cowos-2025-analysts", "wording", "TSMC CoWoS end-2025: analysts' figure against the target range",
-          ("pkg.cowos.tsmc.capacity.2025.target",), "pkg.cowos.tsmc.capacity.2025.analysts",
+          "pkg.cowos.tsmc.capacity.2025.analysts",
           lambda x: bool(x.c("pkg.cowos.tsmc.capacity.2025.target").low <= x.claim("pkg.cowos.tsmc.capacity.2025.analysts").value
                          <= x.c("pkg.cowos.tsmc.capacity.2025.target").high),
           "The analysts' {s} thousand against the {lo:.0f}-{hi:.0f} thousand target.",
@@ -803,6 +785,20 @@ def entry(entry_id: str) -> Entry:
         if e.id == entry_id:
             return e
     raise KeyError(entry_id)
+
+
+def claims_read(e: Entry, get_claim, params: SimpleNamespace, reference) -> tuple[list[str], list[str]]:
+    """The claim ids and reference tables an entry reads (its relation, variants and extra numbers),
+    recorded by running it: derived, never declared."""
+    x = Context(get_claim, params, reference)
+    e.relation(x)
+    for v in e.variants:
+        v.relation(x)
+    if e.extra:
+        e.extra(x)
+    if e.stated:
+        x.claim(e.stated)
+    return x.used, x.refs_used
 
 
 def stated_of(e: Entry, get_claim) -> fc.Stated | None:
@@ -856,7 +852,7 @@ def evaluate(e: Entry, get_claim, params: SimpleNamespace, reference) -> dict:
     fields["gap"] = 100 * res.gap if not math.isnan(res.gap) else math.nan
     # the facts first, then the sentence the computed class calls for: text follows the verdict
     explanation = e.explain.format(**fields) + " " + e.says.get(cls, SAYS[cls]).format(**fields)
-    source_claim = sc if sc is not None else x.claim(e.inputs[0])
+    source_claim = sc if sc is not None else x.claim(x.used[0])
     return {
         "id": e.id,
         "category": e.category,
