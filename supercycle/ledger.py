@@ -422,7 +422,7 @@ ENTRIES: tuple[Entry, ...] = (
           "of about {s}% (two forecasters).",
           unit="pct", compare="growth", on_gap="conflict",
           basis="sources"),
-    Entry("memory-market-growth", "simple bound", "Memory market growth (WSTS) against BofA's DRAM and NAND revenue growth",
+    Entry("memory-market-growth", "same figure, two articles", "Memory market growth (WSTS) against BofA's DRAM and NAND revenue growth",
           "market.memory.global.growth.2026",
           lambda x: Interval(min(x.c("bofa.nand.revenue.growth.2026").low, x.c("bofa.dram.revenue.growth.2026").low),
                              (x.c("bofa.nand.revenue.growth.2026").mid + x.c("bofa.dram.revenue.growth.2026").mid) / 2,
