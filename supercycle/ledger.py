@@ -466,7 +466,7 @@ ENTRIES: tuple[Entry, ...] = (
           unit="pct", extra=lambda x: (lambda bv, bv25: {
               "pb": x.c("jpm.skhynix.pb.target").mid, "t": x.c("jpm.skhynix.target_price").mid, "bv": bv.mid,
               "peak": (x.c("jpm.skhynix.pb.target") / (1 + x.c("jpm.skhynix.pb.premium") / 100)).mid,
-              "bv25": bv25.mid, "p25": x.ref_at(LC, "SK hynix price-to-book ratio", "end-2025").mid,
+              "bv25": round(bv25.mid, -2), "p25": x.ref_at(LC, "SK hynix price-to-book ratio", "end-2025").mid,
               "now": (x.c("jpm.skhynix.target_price") / bv25).mid, "grow": (bv / bv25).mid})(
               x.c("jpm.skhynix.target_price") / x.c("jpm.skhynix.pb.target"), skhynix_book_per_share_end2025(x))),
     Entry("exports-2025-growth", "growth rate", "Korean chip exports 2025: growth against MOTIE's full-year figures",
