@@ -946,6 +946,46 @@ def display_frame(df: pd.DataFrame, category: str | None = None) -> pd.DataFrame
     return pd.DataFrame(out)
 
 
+def ordinal(n: int) -> str:
+    """'first', 'second', ... up to 'tenth'; '11th' beyond (for prose glued from a count)."""
+    words = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+    n = int(n)
+    if 1 <= n <= len(words):
+        return words[n - 1]
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def stated_with_unit(stated: str, unit: str) -> str:
+    """'over 30' + pct -> 'over 30%'; '254' + krw_trn -> '254 (trillions of Korean won)'."""
+    if unit == "pct":
+        return stated + "%"
+    label = unit_label(unit)
+    return f"{stated} ({label})" if label and unit != "count" else stated
+
+
+def errors_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """The article errors, one row per error (entries sharing an error_key merged), in ledger order."""
+    errs = df[df["classification"] == fc.ARTICLE_ERROR]
+    rows = []
+    for key, group in errs.groupby("error_key", sort=False):
+        first = group.iloc[0]
+        rows.append({"Check(s)": "; ".join(group["check"]), "Stated": stated_with_unit(first["stated"], first["unit"]),
+                     "Article": first["outlet"], "Why": first["explanation"]})
+    return pd.DataFrame(rows, columns=["Check(s)", "Stated", "Article", "Why"])
+
+
+def depends_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """The entries whose verdict depends on a choice of ours, with the check across the choices."""
+    rows = []
+    for r in df[df["classification"] == fc.DEPENDS].itertuples():
+        rows.append({"Check": r.check, "Stated": stated_with_unit(r.stated, r.unit),
+                     "Main choice": f"{number(r.recomputed, r.unit)} ({r.verdict})",
+                     "Across the plausible choices": variants_text(r.variants) or "–",
+                     "Explanation": r.explanation})
+    return pd.DataFrame(rows, columns=["Check", "Stated", "Main choice", "Across the plausible choices", "Explanation"])
+
+
 def summary(df: pd.DataFrame) -> dict:
     """The ledger's counts, computed: entries per class (all, substantive, simple), and the article
     errors counted once each (entries sharing an error_key are one error)."""

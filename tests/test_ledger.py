@@ -424,3 +424,28 @@ def test_record_streak_by_hand():
     assert r["recomputed"] == 3 and r["classification"] == fc.ARTICLE_ERROR
     lc.loc[0, "value"] = "1"     # only 2025 a record: 2026 is the second in a row, as stated
     assert ledger.evaluate(e, get, DEFAULTS, reference_of({"ledger_checks": lc}))["classification"] == fc.HOLDS
+
+
+def test_ordinal_and_stated_with_unit():
+    assert [ledger.ordinal(n) for n in (1, 2, 3, 10)] == ["first", "second", "third", "tenth"]
+    assert ledger.ordinal(11) == "11th" and ledger.ordinal(22) == "22nd" and ledger.ordinal(13) == "13th"
+    assert ledger.stated_with_unit("over 30", "pct") == "over 30%"
+    assert ledger.stated_with_unit("254", "krw_trn") == "254 (trillions of Korean won)"
+    assert ledger.stated_with_unit("2", "count") == "2" and ledger.stated_with_unit("7", "x") == "7"
+
+
+def test_errors_frame_merges_entries_that_find_one_error():
+    base = {"stated": "60", "unit": "pct", "outlet": "o", "explanation": "e.", "variants": [], "verdict": fc.OVERSTATED,
+            "recomputed": 50.0, "trivial": False}
+    df = pd.DataFrame([
+        {**base, "check": "A two ways (1)", "classification": fc.ARTICLE_ERROR, "error_key": "k"},
+        {**base, "check": "A two ways (2)", "classification": fc.ARTICLE_ERROR, "error_key": "k"},
+        {**base, "check": "B", "classification": fc.ARTICLE_ERROR, "error_key": "b"},
+        {**base, "check": "C", "classification": fc.DEPENDS, "error_key": "c",
+         "variants": [{"label": "other", "decides": True, "value": "61%", "verdict": fc.CONSISTENT}]},
+    ])
+    errs = ledger.errors_frame(df)
+    assert list(errs["Check(s)"]) == ["A two ways (1); A two ways (2)", "B"] and errs.loc[0, "Stated"] == "60%"
+    dep = ledger.depends_frame(df)
+    assert list(dep["Check"]) == ["C"] and dep.loc[0, "Main choice"] == "50% (overstated)"
+    assert dep.loc[0, "Across the plausible choices"] == "other: 61% (consistent)"
