@@ -898,7 +898,6 @@ def number(v: float, unit: str) -> str:
     return text + {"pct": "%", "x": "x", "tb": " TB"}.get(unit, "")
 
 
-_number = number
 
 
 def unit_label(unit: str) -> str:
