@@ -2,8 +2,9 @@
 
 The two verdict thresholds decide between consistent, rounding and a gap (see
 `supercycle.models.fact_check.verdict`). The exchange rates (from data/reference/fx_rates.csv) and
-SK hynix's share count (an assumption) are figures the articles do not give, needed to check the
-figures they convert. Where a default is a data figure its meaning says which, and
+SK hynix's share count (from its market cap, data/reference/ledger_checks.csv) are figures the
+articles do not give, needed to check the figures they convert. HBF_BASELINES and
+NAND_DEMAND_GROWTH_2027_CHOICES_PCT are the plausible choices two checks are shown across. Where a default is a data figure its meaning says which, and
 tests/test_ledger.py proves the default equals it.
 """
 from supercycle.params import Param
