@@ -350,9 +350,13 @@ ENTRIES: tuple[Entry, ...] = (
           "pkg.cowos.tsmc.growth.2023_2026",
           lambda x: x.c("pkg.cowos.tsmc.capacity.2026.plan") / x.c("pkg.cowos.tsmc.capacity.2023"),
           "The planned end-2026 capacity is {r:.1f} times end-2023 ({r_lo:.1f} to {r_hi:.1f} over the ranges), "
-          "against the stated {s} times; read as growth 'by' that many times (增長, to {b_lo:g}-{b_hi:g} times), "
-          "the ranges overlap too.",
-          unit="x", extra=lambda x: {"b_lo": x.c("pkg.cowos.tsmc.growth.2023_2026").low + 1,
+          "against the stated {s} times; 增長 may also be read as growth 'by' that many times (to {b_lo:g}-{b_hi:g} "
+          "times), shown as another reading.",
+          unit="x",
+          variants=(Variant("growth 'by' that many times (the multiple minus one)",
+                            lambda x: x.c("pkg.cowos.tsmc.capacity.2026.plan") / x.c("pkg.cowos.tsmc.capacity.2023") - 1,
+                            decides=False),),
+          extra=lambda x: {"b_lo": x.c("pkg.cowos.tsmc.growth.2023_2026").low + 1,
                                      "b_hi": x.c("pkg.cowos.tsmc.growth.2023_2026").high + 1}),
     Entry("cowos-tsmc-cagr", "compound growth and multiples", "TSMC CoWoS capacity to end-2026: the stated CAGR floor, across bases",
           "pkg.cowos.tsmc.cagr.2023_2026",
