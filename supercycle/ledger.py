@@ -440,7 +440,7 @@ ENTRIES: tuple[Entry, ...] = (
           "jpm.skhynix.hbm_sales_share.2026",
           lambda x: hbm_share_bofa(x),
           "From JPMorgan's own estimate of {s25:g}% for 2025 (an estimate dated before the January 29 results, not an "
-          "actual): on BofA's basis alone (HBM market +{h:.0f}%, DRAM revenue +{d:.0f}%) HBM rises to {r:.1f}% of "
+          "actual): on BofA's basis alone (HBM market +{h:.0f}%, DRAM revenue +{d:.0f}%) HBM is {r:.1f}% of "
           "sales; if SK hynix's HBM value share also slips from {v25:g}% (Macquarie, 2025) to just under {v26:g}% as "
           "JPMorgan expects, it is {slip:.1f}%; only the splice of TrendForce's 2025 market with BofA's 2026 one "
           "(+{hs:.0f}%) gives {splice:.1f}%. JPMorgan states {s}%.",
@@ -477,10 +477,10 @@ ENTRIES: tuple[Entry, ...] = (
           "exports.korea.semis.growth.2025",
           lambda x: fc.growth_pct(korea_exports(x, "2024"), korea_exports(x, "2025")),
           "MOTIE's full-year figures, {y24:g} bn dollars in 2024 and {y25:g} bn in 2025, give {r:.1f}% against the "
-          "article's 'over {v:g}%' for last year; only December alone ({dec:g}%) grew that fast.",
+          "article's 'over {v:g}%' for last year; December alone grew {dec:g}%.",
           unit="pct", compare="growth", variants=(Variant("December 2025 only (MOTIE)", lambda x: x.ref_at(LC, "Korea semiconductor exports growth (December only)", "2025-12"),
                             decides=False),),
-          says={fc.ARTICLE_ERROR: "The sentence is about last year, so the article overstates 2025's growth."},
+          says={fc.ARTICLE_ERROR: "The sentence is about last year, so the article overstates 2025's growth; only December alone grew that fast."},
           extra=lambda x: {"y24": korea_exports(x, "2024").mid, "y25": korea_exports(x, "2025").mid,
                            "dec": x.ref_at(LC, "Korea semiconductor exports growth (December only)", "2025-12").mid}),
     Entry("exports-2026-growth", "growth rate", "Korean chip exports 2026: the forecast level and its growth against 2025's actual",
@@ -663,9 +663,9 @@ ENTRIES: tuple[Entry, ...] = (
           # Amdahl's law from the StreamDQ chapter's model (shares as fractions there)
           lambda x: sdq.amdahl_bound(streamdq_share(x)),
           "If dequantization takes up to {sh:g}% of inference time, removing it entirely speeds inference up at most "
-          "{r:.0f} times, so {s} times cannot be an end-to-end figure; the article does not claim it is.",
+          "{r:.0f} times, against {s} times read end to end; the article does not claim an end-to-end figure.",
           unit="x", compare="at_most", basis="assumption",
-          says={fc.DEPENDS: "This is a finding about a reading the article does not make (end to end), not an article error."},
+          says={fc.DEPENDS: "Read end to end, {s} times would break that bound: a finding about a reading the article does not make, not an article error."},
           extra=lambda x: {"sh": 100 * streamdq_share(x)}),
     Entry("hbf-4tb", "simple bound", "HBF capacity multiple against the GPU capacity claimed, across baselines",
           "hbf.capacity.gpu",
