@@ -230,3 +230,152 @@ def test_notebook_parameters_cell_holds_the_defaults():
         if mm:
             found[mm.group(1)] = eval(mm.group(2))  # the cell holds literals only
     assert found == defaults(KEY)
+
+
+# --- HBM share of a vendor's sales -------------------------------------------------------------
+
+def test_hbm_share_next_review_case():
+    # 38 x 1.58 / 1.51 = 60.04 / 1.51 = 39.762
+    assert m.hbm_share_next(38, 58, 51) == pytest.approx(39.7616, rel=1e-5)
+
+
+def test_hbm_share_next_equal_growth_keeps_share():
+    assert m.hbm_share_next(38, 20, 20) == pytest.approx(38)
+
+
+def test_hbm_share_next_with_vendor_share_loss():
+    # 40 x 1.5 x 0.9 / 1.35 = 54 / 1.35 = 40
+    assert m.hbm_share_next(40, 50, 35, vendor_share_change_pct=-10) == pytest.approx(40)
+    # 50 x 2 / 4 = 25: HBM doubles, total quadruples
+    assert m.hbm_share_next(50, 100, 300) == pytest.approx(25)
+
+
+def test_hbm_share_next_refuses_impossible_inputs():
+    with pytest.raises(ValueError):
+        m.hbm_share_next(38, -100, 10)
+    with pytest.raises(ValueError):
+        m.hbm_share_next(120, 0, 0)
+    with pytest.raises(ValueError):
+        m.hbm_share_next(60, 100, 0)      # 120% of sales
+
+
+def test_total_growth_for_share_inverts_hbm_share_next():
+    # from 38% to 30% with HBM +58%: 38 x 1.58 / 30 = 2.00133 -> +100.13%
+    g = m.total_growth_for_share(38, 30, 58)
+    assert g == pytest.approx(100.1333, rel=1e-5)
+    assert m.hbm_share_next(38, 58, g) == pytest.approx(30)
+
+
+def test_non_hbm_growth():
+    # 40% HBM grows 50%, total grows 20%: non-HBM goes from 60 to 120 - 60 = 60 -> 0%
+    assert m.non_hbm_growth_pct(40, 50, 20) == pytest.approx(0)
+    # 50% HBM flat, total +50%: non-HBM 50 -> 100 -> +100%
+    assert m.non_hbm_growth_pct(50, 0, 50) == pytest.approx(100)
+
+
+def test_capex_revenue_by_year_uses_each_years_share():
+    # 2026: 36 / 0.20 = 180, HBM 30% = 54; 2027: 48 / 0.23 = 208.70, HBM 39% = 81.39
+    y1, y2 = m.capex_revenue_by_year(36, 48, 20, 23, 30, 39)
+    assert y1["revenue"] == pytest.approx(180) and y1["hbm_revenue"] == pytest.approx(54)
+    assert y2["revenue"] == pytest.approx(208.6957, rel=1e-5)
+    assert y2["hbm_revenue"] == pytest.approx(81.3913, rel=1e-5)
+
+
+# --- from operating profit to valuation -----------------------------------------------------------
+
+def test_net_income():
+    # (100 + 10) x (1 - 0.25) = 82.5
+    assert m.net_income(100, 25, 10) == pytest.approx(82.5)
+    assert m.net_income(80, 0) == pytest.approx(80)
+    with pytest.raises(ValueError):
+        m.net_income(100, 100)
+
+
+def test_eps_and_pe_skhynix_case():
+    # 93.843 trn OP, 25% tax, nothing else: net 70.38225 trn; on 725 m shares EPS = 70.38225e12 / 725e6
+    # = 97,079.0 won; at 765,500 won P/E = 7.885
+    net = m.net_income(93.843, 25)
+    assert net == pytest.approx(70.38225)
+    eps = m.eps_krw(net, 725)
+    assert eps == pytest.approx(97079.0, rel=1e-5)
+    assert m.pe_ratio(765_500, eps) == pytest.approx(7.8853, rel=1e-4)
+
+
+def test_pe_refuses_losses():
+    with pytest.raises(ValueError):
+        m.pe_ratio(100, 0)
+    with pytest.raises(ValueError):
+        m.eps_krw(10, 0)
+
+
+def test_op_for_pe_inverts_the_chain():
+    # P/E 10 at 100,000 won on 500 m shares: net = 10,000 x 500e6 = 5e12 = 5 trn; at 20% tax OP = 6.25
+    assert m.op_for_pe(100_000, 10, 500, 20) == pytest.approx(6.25)
+    op = m.op_for_pe(765_500, 7, 690.41, 25, 2)
+    assert m.pe_ratio(765_500, m.eps_krw(m.net_income(op, 25, 2), 690.41)) == pytest.approx(7)
+
+
+def test_asp_shock_op():
+    # 100 revenue, 40% reprices, +10%: +4 on OP 50 -> 54; -10% -> 46
+    assert m.asp_shock_op(50, 100, 40, 10) == pytest.approx(54)
+    assert m.asp_shock_op(50, 100, 40, -10) == pytest.approx(46)
+
+
+def test_growth_multiple_readings():
+    assert m.growth_multiple_readings(2) == {"to": 2, "by": 3}
+
+
+def _fin(item, period):
+    return _ref_value("hbm_competition_financials", "item", item) if period is None else float(
+        data.reference("hbm_competition_financials").query("item == @item and period == @period")["value"].iloc[0])
+
+
+def test_new_defaults_equal_the_data_they_cite():
+    d = defaults(KEY)
+    assert d["skhynix_total_sales_growth_2026_pct"] == data.claim("bofa.dram.revenue.growth.2026").value
+    assert d["skhynix_op_2026_krw_trn"] == data.claim("im.skhynix.opprofit.2026").value
+    assert d["samsung_op_2026_krw_trn"] == data.claim("kiwoom.samsung.opprofit.2026").value
+    assert d["skhynix_hbm_value_share_2025_pct"] == _fin("HBM vendor share SK hynix (Counterpoint)", "2025Q3")
+    assert d["tax_rate_pct"] == _fin("Korea corporate income tax top rate (from 2026)", "2026")
+    assert d["skhynix_shares_m"] == _fin("SK hynix shares outstanding", "2025 (stat page as of late 2025)")
+    assert d["samsung_price_krw"] == _fin("Samsung Electronics share price close", "end-2025 (2025-12-30)")
+    # 16.14 / 22.23 = 0.72605 -> 72.6%
+    dram = _fin("SK hynix DRAM revenue", "2025Q2") / _fin("SK hynix revenue", "2025Q2") * 100
+    assert d["dram_share_of_revenue_pct"] == pytest.approx(dram, abs=0.05)
+
+
+# --- cross-checks added after the cold read ---------------------------------------------------
+
+def test_growth_pct():
+    # 54.6 / 34.6 = 1.578 -> +57.8%
+    assert m.growth_pct(54.6, 34.6) == pytest.approx(57.80, abs=0.01)
+    assert m.growth_pct(10, 10) == 0
+    with pytest.raises(ValueError):
+        m.growth_pct(1, 0)
+
+
+def test_market_from_vendor_revenue_inverts_hbm_revenue():
+    # 38% x 97.1467 = 36.9157 trn won; / 1,470 = USD 25.113 bn; / 57% = USD 44.06 bn
+    assert m.market_from_vendor_revenue_usd_bn(36.9157, 57, 1470) == pytest.approx(44.057, abs=0.01)
+    # round trip with hbm_revenue: 54.6 bn x 50% x 1,470 = 40.131 trn won -> back to 54.6
+    krw = m.hbm_revenue(54.6, 50, 0, 1470)["krw_trn"]
+    assert krw == pytest.approx(40.131, abs=0.001)
+    assert m.market_from_vendor_revenue_usd_bn(krw, 50, 1470) == pytest.approx(54.6)
+    for bad in ((10, 0, 1470), (10, 120, 1470), (10, 50, 0)):
+        with pytest.raises(ValueError):
+            m.market_from_vendor_revenue_usd_bn(*bad)
+
+
+def test_net_income_at_ratio():
+    # Samsung 2025: net 45.2 / OP 43.6 = 1.0367; x 107.612 = 111.56
+    assert m.net_income_at_ratio(107.612, 45.2, 43.6) == pytest.approx(111.561, abs=0.001)
+    with pytest.raises(ValueError):
+        m.net_income_at_ratio(100, 10, 0)
+
+
+def test_hbm_growth_default_is_the_newsroom_figure():
+    # the 58% and its 2025 base (USD 34.6 bn) come from one source, and 34.6 x 1.58 = 54.67 ~ 54.6
+    d = defaults(KEY)
+    assert d["hbm_market_growth_2026_pct"] == _fin("HBM market growth (SK hynix Newsroom, BofA basis)", "2026")
+    base = _fin("HBM market size (SK hynix Newsroom, BofA basis)", "2025")
+    assert base * (1 + d["hbm_market_growth_2026_pct"] / 100) == pytest.approx(d["hbm_market_usd_bn"], abs=0.1)

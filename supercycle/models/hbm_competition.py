@@ -207,3 +207,145 @@ def timeline(frame: pd.DataFrame, first_year: int = 2025, last_year: int = 2030)
                      "end": pd.Timestamp(end), "precision": precision})
     cols = ["id", "source_id", "entity", "metric", "kind", "start", "end", "precision"]
     return pd.DataFrame(rows, columns=cols).sort_values(["start", "id"]).reset_index(drop=True)
+
+
+# --- HBM share of a vendor's sales ------------------------------------------------------------
+
+def hbm_share_next(share_prev_pct: float, hbm_growth_pct: float, total_growth_pct: float,
+                   vendor_share_change_pct: float = 0.0) -> float:
+    """A vendor's HBM share of its own sales one year on, in per cent.
+
+    share_next = share_prev x (1 + g_hbm) x (1 + v) / (1 + g_total), where
+    - `hbm_growth_pct` is the growth of the HBM market (or of the vendor's HBM sales, with v = 0);
+    - `vendor_share_change_pct` is the relative change in the vendor's value share of that market
+      (57% -> 50% is 50/57 - 1 = -12.3%); 0 means the vendor's HBM sales grow with the market;
+    - `total_growth_pct` is the growth of the vendor's total sales.
+    Example: 38% x 1.58 / 1.51 = 39.76%.
+    """
+    if share_prev_pct < 0 or share_prev_pct > 100:
+        raise ValueError("the previous share must lie in [0, 100] per cent")
+    if min(hbm_growth_pct, total_growth_pct, vendor_share_change_pct) <= -100:
+        raise ValueError("a growth rate of -100% or less leaves nothing to take a share of")
+    share = share_prev_pct * (1 + hbm_growth_pct / 100) * (1 + vendor_share_change_pct / 100) \
+        / (1 + total_growth_pct / 100)
+    if share > 100 + 1e-9:
+        raise ValueError(f"these growth rates put HBM at {share:.1f}% of sales, above 100%")
+    return share
+
+
+def total_growth_for_share(share_prev_pct: float, share_next_pct: float, hbm_growth_pct: float,
+                           vendor_share_change_pct: float = 0.0) -> float:
+    """The growth of total sales (per cent) that takes the HBM share from `share_prev_pct` to
+    `share_next_pct` when HBM sales grow as in `hbm_share_next` (its inverse in total growth)."""
+    if share_next_pct <= 0:
+        raise ValueError("the new share must be positive")
+    if min(hbm_growth_pct, vendor_share_change_pct) <= -100:
+        raise ValueError("a growth rate of -100% or less leaves nothing to take a share of")
+    return (share_prev_pct * (1 + hbm_growth_pct / 100) * (1 + vendor_share_change_pct / 100)
+            / share_next_pct - 1) * 100
+
+
+def non_hbm_growth_pct(share_prev_pct: float, hbm_growth_pct: float, total_growth_pct: float) -> float:
+    """Growth of the non-HBM part of sales (per cent) implied by HBM growth and total growth:
+    non-HBM next / prev = ((1 + g_total) - s (1 + g_hbm)) / (1 - s), s = previous HBM share."""
+    s = share_prev_pct / 100
+    if not 0 <= s < 1:
+        raise ValueError("the previous share must lie in [0, 100) per cent")
+    return (((1 + total_growth_pct / 100) - s * (1 + hbm_growth_pct / 100)) / (1 - s) - 1) * 100
+
+
+def capex_revenue_by_year(capex_low: float, capex_high: float, intensity_low_pct: float,
+                          intensity_high_pct: float, hbm_share_first_pct: float,
+                          hbm_share_second_pct: float) -> list[dict[str, float]]:
+    """The paired reading of a two-year capex range and intensity range, year by year: the first
+    year takes the low ends, the second the high ends; each year's HBM sales use that year's
+    HBM share of sales. Returns two dicts: capex, intensity_pct, revenue, hbm_share_pct, hbm_revenue."""
+    out = []
+    for capex, intensity, share in ((capex_low, intensity_low_pct, hbm_share_first_pct),
+                                    (capex_high, intensity_high_pct, hbm_share_second_pct)):
+        if intensity <= 0:
+            raise ValueError("capital intensity must be positive")
+        if not 0 <= share <= 100:
+            raise ValueError("an HBM share must lie in [0, 100] per cent")
+        revenue = capex / (intensity / 100)
+        out.append({"capex": capex, "intensity_pct": intensity, "revenue": revenue,
+                    "hbm_share_pct": share, "hbm_revenue": revenue * share / 100})
+    return out
+
+
+def growth_pct(new: float, old: float) -> float:
+    """Growth from `old` to `new`, in per cent."""
+    if old <= 0:
+        raise ValueError("the base must be positive")
+    return (new / old - 1) * 100
+
+
+def market_from_vendor_revenue_usd_bn(vendor_revenue_krw_trn: float, value_share_pct: float,
+                                      krw_per_usd: float) -> float:
+    """The market size (USD bn) a vendor's revenue implies at its value share of that market:
+    revenue (trn won) x 1000 / won per dollar / share. The inverse of `hbm_revenue` at no price change."""
+    if not 0 < value_share_pct <= 100:
+        raise ValueError("the value share must lie in (0, 100] per cent")
+    if krw_per_usd <= 0:
+        raise ValueError("the exchange rate must be positive")
+    return vendor_revenue_krw_trn * 1000 / krw_per_usd / (value_share_pct / 100)
+
+
+# --- from operating profit to valuation ------------------------------------------------------
+
+def net_income(operating_profit: float, tax_rate_pct: float, non_operating: float = 0.0) -> float:
+    """Net income = (operating profit + net non-operating items) x (1 - effective tax rate).
+    Minority interests are ignored (SK hynix's were 0.03 trn won in 2025)."""
+    if not 0 <= tax_rate_pct < 100:
+        raise ValueError("the tax rate must lie in [0, 100) per cent")
+    return (operating_profit + non_operating) * (1 - tax_rate_pct / 100)
+
+
+def net_income_at_ratio(operating_profit: float, net_prev: float, op_prev: float) -> float:
+    """Net income if it keeps last year's ratio to operating profit (net_prev / op_prev): a way to carry
+    a company's non-operating items and tax mix forward without modelling them one by one."""
+    if op_prev <= 0:
+        raise ValueError("last year's operating profit must be positive")
+    return operating_profit * net_prev / op_prev
+
+
+def eps_krw(net_income_krw_trn: float, shares_m: float) -> float:
+    """Earnings per share in won: trillions of won / millions of shares (1e12 / 1e6 = 1e6)."""
+    if shares_m <= 0:
+        raise ValueError("the share count must be positive")
+    return net_income_krw_trn * 1e6 / shares_m
+
+
+def pe_ratio(price: float, eps: float) -> float:
+    """Price over earnings per share; refuses zero or negative earnings (no meaningful P/E)."""
+    if eps <= 0:
+        raise ValueError("P/E is not meaningful for zero or negative earnings")
+    return price / eps
+
+
+def op_for_pe(price: float, pe: float, shares_m: float, tax_rate_pct: float,
+              non_operating: float = 0.0) -> float:
+    """The operating profit (trn won) that gives `pe` at `price`: the inverse of
+    net_income -> eps_krw -> pe_ratio."""
+    if pe <= 0:
+        raise ValueError("P/E must be positive")
+    net = price / pe * shares_m / 1e6
+    return net / (1 - tax_rate_pct / 100) - non_operating
+
+
+def asp_shock_op(operating_profit: float, revenue: float, exposed_share_pct: float,
+                 asp_change_pct: float) -> float:
+    """Operating profit after an average-selling-price change on the part of revenue that
+    reprices (volumes and costs held): OP + revenue x exposed share x ASP change. Because costs
+    do not move with price, the whole revenue change falls to operating profit (operating leverage)."""
+    if not 0 <= exposed_share_pct <= 100:
+        raise ValueError("the exposed share must lie in [0, 100] per cent")
+    return operating_profit + revenue * exposed_share_pct / 100 * asp_change_pct / 100
+
+
+def growth_multiple_readings(low_multiple: float) -> dict[str, float]:
+    """Two readings of Chinese 'N倍多/N倍以上' growth: 'to' (at least N x the base) and 'by'
+    (at least N + 1 x the base, i.e. growth of N x 100%)."""
+    if low_multiple <= 0:
+        raise ValueError("the multiple must be positive")
+    return {"to": low_multiple, "by": low_multiple + 1}
