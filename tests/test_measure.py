@@ -75,3 +75,49 @@ def test_parallel_copy_copies_everything():
     with ThreadPoolExecutor(3) as pool:
         measure.parallel_copy(dst, src, pool)
     np.testing.assert_array_equal(dst, src)
+
+
+def test_quartiles_by_hand():
+    # 1..5 inclusive quartiles: 2, 3, 4; a single value gives itself three times
+    assert measure.quartiles([5, 1, 3, 2, 4]) == (2, 3, 4)
+    assert measure.quartiles([7.0]) == (7.0, 7.0, 7.0)
+
+
+def test_time_interleaved_warms_up_and_interleaves():
+    calls = []
+    fns = {"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}
+    out = measure.time_interleaved(fns, repeats=3, warmup=2)
+    # warm-up: a, a, b, b; then three rounds of a, b
+    assert calls == ["a", "a", "b", "b"] + ["a", "b"] * 3
+    assert {k: len(v) for k, v in out.items()} == {"a": 3, "b": 3}
+    with pytest.raises(ValueError):
+        measure.time_interleaved(fns, repeats=0)
+
+
+def test_products_compared_on_identical_layout_and_quartiles_ordered():
+    r = measure.run(rows=64, cols=256, group=128, repeats=3, warmup=1, copy_mb=1)
+    for k in r.seconds:
+        assert r.q1[k] <= r.seconds[k] <= r.q3[k]
+    # the two products move the same bytes: same shape, same dtype
+    assert r.bytes["gemv_fp32"] == r.bytes["gemv_dequantized"] == 64 * 256 * 4 + 256 * 4
+    assert r.warmup == 1 and r.info["cores"] >= 1 and r.measured
+
+
+def test_main_writes_a_file_that_loads_back(tmp_path):
+    out = tmp_path / "m.json"
+    assert measure.main(["--rows", "64", "--cols", "256", "--repeats", "2", "--warmup", "0", "--out", str(out)]) == 0
+    r = measure.load(out)
+    assert (r.rows, r.cols, r.group, r.repeats) == (64, 256, 128, 2)
+    assert set(r.seconds) == set(measure.STEPS)
+    assert "interleaved" in measure.load(out).to_dict()["method"]
+    assert r.table()["step"].tolist() == list(measure.STEPS.values())
+    # a bad shape is refused with status 2 and nothing written
+    bad = tmp_path / "bad.json"
+    assert measure.main(["--rows", "64", "--cols", "200", "--out", str(bad)]) == 2
+    assert not bad.exists()
+
+
+def test_committed_measurement_is_complete():
+    r = measure.load()
+    assert set(r.seconds) == set(measure.STEPS) and r.repeats >= 5 and r.warmup >= 1
+    assert r.info["cpu"] and r.info["numpy"] and r.info["blas"]

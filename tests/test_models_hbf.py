@@ -242,3 +242,64 @@ def test_accelerator_choices_have_the_figures_the_model_needs():
     for part in CP.ACCELERATORS:
         for col in ("hbm_capacity_gb", "bandwidth_tb_s", "bf16_dense_tflops"):
             assert float(acc.loc[part, col]) > 0, (part, col)
+
+
+# --- per-baseline multiples and the strongest alternative ------------------------------------
+
+def test_multiple_by_baseline_by_hand():
+    m = H.multiple_by_baseline(4096, {"B200": 192, "B300": 288, "MI455X": 432})
+    assert m["B200"] == pytest.approx(21.333, abs=1e-3)   # 4096 / 192
+    assert m["B300"] == pytest.approx(14.222, abs=1e-3)   # 4096 / 288: inside 8-16
+    assert m["MI455X"] == pytest.approx(9.481, abs=1e-3)  # 4096 / 432
+    t = H.multiple_by_baseline(4000, {"B200": 200}, total_reading=True)
+    assert t["B200"] == pytest.approx(19.0)               # (4000 - 200) / 200
+
+
+def _opts():
+    hbm = H.Option("HBM only", 192, 8, 0, 1, 30_000)
+    hbf = H.Option("HBM + HBF", 192, 8, 4096, 8, 34_000)
+    return hbm, hbf
+
+
+def test_read_ms_by_hand():
+    hbm, hbf = _opts()
+    assert H.read_ms(hbm, 192, 1.0) == pytest.approx(24.0)        # 192 GB / 8 TB/s
+    # 4288 GB held: 192 in HBM (24 ms), 4096 in HBF (512 ms), read concurrently -> 512 ms
+    assert H.read_ms(hbf, 4288, 1.0) == pytest.approx(512.0)
+    assert H.read_ms(hbf, 4288, 0.1) == pytest.approx(51.2)
+    with pytest.raises(ValueError):
+        H.read_ms(hbm, 200, 1.0)
+    # the split follows the bandwidths: 100 GB over 3 TB/s (cap 100 GB) + 1 TB/s tiers ->
+    # 75 GB fast, 25 GB slow, 25 ms each (filling the fast tier first would take 33.3 ms)
+    two = H.Option("two", 100, 3, 1000, 1, 1)
+    assert H.read_ms(two, 100, 1.0) == pytest.approx(25.0)
+    # 200 GB: the ideal 150 GB fast is capped at 100 -> 100 GB slow at 1 TB/s = 100 ms
+    assert H.read_ms(two, 200, 1.0) == pytest.approx(100.0)
+
+
+def test_gpus_needed_capacity_then_bandwidth():
+    hbm, hbf = _opts()
+    # 4000 GB: HBM only needs ceil(4000/192) = 21 GPUs; each holds 190.5 GB -> 23.8 ms
+    assert H.gpus_needed(hbm, 4000, 1.0, 1000) == 21
+    # HBF: one GPU holds it; reading all of it takes (4000-192)/8 = 476 ms
+    assert H.gpus_needed(hbf, 4000, 1.0, 1000) == 1
+    # a 50 ms target: HBF GPUs must split the footprint until each reads its share in 50 ms:
+    # n GPUs hold 4000/n each; HBF part (4000/n - 192)/8 <= 50 -> 4000/n <= 592 -> n = 7
+    assert H.gpus_needed(hbf, 4000, 1.0, 50) == 7
+    # reading 5% per step, HBF meets 50 ms on one GPU: 3808 x 0.05 / 8 = 23.8 ms
+    assert H.gpus_needed(hbf, 4000, 0.05, 50) == 1
+    # a 23.8 ms target: split half and half (8 + 8 TB/s), each GPU may hold 2 x 190.4 GB -> 11 GPUs
+    assert H.gpus_needed(hbf, 4000, 1.0, 23.8) == 11
+
+
+def test_compare_options_costs():
+    hbm, hbf = _opts()
+    df = H.compare_options([hbm, hbf], 4000, 1.0, 50).set_index("option")
+    assert df.loc["HBM only", "gpus"] == 21 and df.loc["HBM only", "cost_usd"] == 21 * 30_000
+    assert df.loc["HBM + HBF", "gpus"] == 7 and df.loc["HBM + HBF", "cost_usd"] == 7 * 34_000
+    assert df.loc["HBM + HBF", "gpus_for_capacity"] == 1
+
+
+def test_hbf_memory_usd_by_hand():
+    assert H.hbf_memory_usd(4096, 12, 12) == pytest.approx(4096)
+    assert H.hbf_memory_usd(4096, 8, 16, markup=2) == pytest.approx(4096)

@@ -213,3 +213,36 @@ def test_literature_table_rows():
     # separate-pass share: 2.5/4.5 = 56% at both batch 1 and 1000 (GEMM 2 ms either way)
     assert t.model[2].startswith("56% (separate pass, batch 1–1000)")
     assert t.model[3] == "not modelled"
+
+
+def test_verdict_on_the_articles_framing_by_hand():
+    v = sdq.verdict(0.8, 7)
+    # 1 / (0.2 + 0.8/7) = 1 / 0.3142857 = 3.1818
+    assert v["end_to_end_at_share"] == pytest.approx(3.1818, abs=1e-4)
+    assert v["amdahl_bound"] == pytest.approx(5.0)
+    assert v["consistent_with_text"] is True
+    assert v["end_to_end_reading_exceeds_bound"] is True
+    assert v["share_needed_end_to_end"] == pytest.approx(6 / 7)  # 1 - 1/7
+    # a 4x claim would sit inside the 5x bound
+    assert sdq.verdict(0.8, 4)["end_to_end_reading_exceeds_bound"] is False
+
+
+def test_article_context_quotes_are_verbatim_from_their_article():
+    """data/article_context.csv (quotes without figures, used by chapters 3 and 5): each quote is a
+    verbatim substring of its article's body line in the seed (article k is on line 2k+1)."""
+    import csv
+    import os
+    from pathlib import Path
+    from supercycle import ROOT
+    seed = ROOT.parent / "shared" / "seeds" / "000_2f3a88b6c6dd3952.txt"
+    if not seed.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{seed} is missing")
+        pytest.skip("seed not available")
+    lines = seed.read_text(encoding="utf-8").splitlines()
+    order = {r["id"]: int(r["order"]) for r in csv.DictReader(open(ROOT / "data" / "sources.csv", encoding="utf-8"))}
+    rows = list(csv.DictReader(open(ROOT / "data" / "article_context.csv", encoding="utf-8")))
+    assert rows and len({r["id"] for r in rows}) == len(rows)
+    for r in rows:
+        body = lines[2 * order[r["source_id"]]]  # 0-based index of line 2k+1
+        assert r["quote"] and r["quote"] in body, f"{r['id']}: not verbatim in {r['source_id']}"

@@ -32,10 +32,4 @@ PARAMS: tuple[Param, ...] = (
           "Assumption: dequantization rate of the logic in the HBM base die", min=0.1, max=10000),
     Param("basedie_out_bits", "int", 16, "bits",
           "Assumption: bits per dequantized value the base die sends to the GPU (16 = FP16, 8 = FP8)", min=4, max=16),
-    Param("measure_rows", "int", 2048, "rows",
-          "Assumption: rows of the CPU test matrix (the measurement's size)", min=64, max=16384),
-    Param("measure_cols", "int", 4096, "columns",
-          "Assumption: columns of the CPU test matrix (a multiple of 128)", min=128, max=16384),
-    Param("measure_repeats", "int", 5, "repeats",
-          "Assumption: timed repeats per step of the CPU measurement (the median is reported)", min=1, max=50),
 )

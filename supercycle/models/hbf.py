@@ -375,3 +375,88 @@ def capacity_checks(multiple_low: float, multiple_high: float, gpu_claim_tb: flo
 def hbm_needed_for_multiple(hbf_gb: float, multiple: float) -> float:
     """The HBM capacity against which `hbf_gb` is `multiple` times larger: 4096 GB at 16x → 256 GB."""
     return hbf_gb / multiple
+
+
+# --- the strongest alternative: more GPUs in one NVLink domain, or Grace memory ----------------
+
+def multiple_by_baseline(hbf_gb: float, hbm_gb_by_part: dict[str, float], total_reading: bool = False) -> dict[str, float]:
+    """The capacity multiple that `hbf_gb` of HBF represents against each accelerator's HBM.
+
+    With `total_reading`, `hbf_gb` is read as the GPU's *total* memory (HBM + HBF), as in
+    "expand the GPU's memory to 4 TB", so the HBF part is hbf_gb - HBM:
+    4096 GB against 192 GB gives 21.3x (HBF alone) or 20.3x (total)."""
+    out = {}
+    for part, hbm in hbm_gb_by_part.items():
+        out[part] = ((hbf_gb - hbm) if total_reading else hbf_gb) / hbm
+    return out
+
+
+@dataclass(frozen=True)
+class Option:
+    """One way to give a model the memory it needs, per GPU of the configuration.
+
+    `fast_gb` is read at `fast_tb_s` (HBM); `slow_gb` (HBF, Grace LPDDR5X, or nothing) at
+    `slow_tb_s`, concurrently (see `read_ms` for how the data are split). `usd_per_gpu` is what a buyer pays per GPU, memory included."""
+    name: str
+    fast_gb: float
+    fast_tb_s: float
+    slow_gb: float
+    slow_tb_s: float
+    usd_per_gpu: float
+
+    @property
+    def capacity_gb(self) -> float:
+        return self.fast_gb + self.slow_gb
+
+
+def read_ms(opt: Option, held_gb: float, read_share: float) -> float:
+    """ms for one GPU to read `read_share` of the `held_gb` it holds, with the two tiers read at
+    the same time and the data split between them to finish soonest: in proportion to their
+    bandwidths, as far as their capacities allow (each byte read in proportion to where it lives).
+    GB / (TB/s) = ms: 192 GB at 8 TB/s = 24 ms; 100 GB over 3 + 1 TB/s tiers = 25 ms."""
+    if held_gb > opt.capacity_gb * (1 + 1e-9):
+        raise ValueError(f"{held_gb:g} GB does not fit in {opt.name} ({opt.capacity_gb:g} GB)")
+    if opt.slow_gb <= 0:
+        fast = held_gb
+    else:
+        ideal = held_gb * opt.fast_tb_s / (opt.fast_tb_s + opt.slow_tb_s)
+        fast = min(max(ideal, held_gb - opt.slow_gb), opt.fast_gb, held_gb)
+    slow = held_gb - fast
+    t_fast = fast * read_share / opt.fast_tb_s
+    t_slow = slow * read_share / opt.slow_tb_s if slow > 0 else 0.0
+    return max(t_fast, t_slow)
+
+
+def gpus_needed(opt: Option, footprint_gb: float, read_share: float, target_ms: float,
+                max_gpus: int = 100_000) -> int:
+    """Fewest GPUs of `opt` that hold `footprint_gb` (split evenly) and read `read_share` of it
+    within `target_ms` per step. Capacity alone: ceil(footprint / capacity)."""
+    n = max(1, math.ceil(footprint_gb / opt.capacity_gb - 1e-9))
+    while n <= max_gpus:
+        if read_ms(opt, footprint_gb / n, read_share) <= target_ms + 1e-12:
+            return n
+        n += 1
+    raise ValueError("target not reachable")
+
+
+def compare_options(options: list[Option], footprint_gb: float, read_share: float, target_ms: float) -> pd.DataFrame:
+    """For each option: GPUs needed for capacity alone, GPUs needed to also meet the step-time
+    target, the capital cost (USD) of that many GPUs, the step read time they achieve (ms) and
+    USD per GB held."""
+    rows = []
+    for o in options:
+        n_cap = max(1, math.ceil(footprint_gb / o.capacity_gb - 1e-9))
+        n = gpus_needed(o, footprint_gb, read_share, target_ms)
+        cost = n * o.usd_per_gpu
+        rows.append({"option": o.name, "capacity_gb_per_gpu": o.capacity_gb, "gpus_for_capacity": n_cap,
+                     "gpus": n, "cost_usd": cost, "read_ms": read_ms(o, footprint_gb / n, read_share),
+                     "read_ms_at_capacity": read_ms(o, footprint_gb / n_cap, read_share),
+                     "usd_per_gb_held": cost / footprint_gb})
+    return pd.DataFrame(rows)
+
+
+def hbf_memory_usd(hbf_gb: float, hbm_usd_per_gb: float, capacity_per_cost_vs_hbm: float, markup: float = 1.0) -> float:
+    """What the HBF of one GPU adds to its price: HBF GB x HBM's price per GB / (how many times
+    more capacity HBF gives for the same cost) x the seller's markup.
+    4096 GB at USD 12/GB HBM, 12x the capacity per dollar, at cost: USD 4096."""
+    return hbf_gb * hbm_usd_per_gb / capacity_per_cost_vs_hbm * markup
