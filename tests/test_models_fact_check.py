@@ -162,9 +162,6 @@ def test_count_errors_collapses_duplicates():
         fc.class_tally(["wrong"])
 
 
-def test_hbm_share_next_by_hand():
-    # 38% of sales, HBM +58%, all sales +51%: 38 x 1.58 / 1.51 = 39.76%
-    assert fc.hbm_share_next(38, 58, 51) == pytest.approx(38 * 1.58 / 1.51)
-    assert fc.hbm_share_next(30, 0, 0) == 30
-    with pytest.raises(ValueError):
-        fc.hbm_share_next(30, 10, -100)
+def test_the_hbm_share_model_lives_in_chapter_2_only():
+    # one function for one figure: the ledger uses models.hbm_competition.hbm_share_next
+    assert not hasattr(fc, "hbm_share_next")

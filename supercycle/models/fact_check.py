@@ -320,11 +320,3 @@ def count_errors(rows) -> int:
     error (one figure checked two ways) share an error_key and count once."""
     return len({key for cls, key in rows if cls == ARTICLE_ERROR})
 
-
-def hbm_share_next(share_prev_pct: float, hbm_growth_pct: float, total_growth_pct: float) -> float:
-    """HBM's share of sales next year, in per cent, when HBM sales grow hbm_growth_pct and total
-    sales total_growth_pct: share_prev x (1 + hbm/100) / (1 + total/100)."""
-    # TODO(integrator): use models.hbm_competition.hbm_share_next
-    if total_growth_pct <= -100:
-        raise ValueError("total sales cannot fall by 100% or more")
-    return share_prev_pct * (1 + hbm_growth_pct / 100) / (1 + total_growth_pct / 100)
