@@ -29,6 +29,8 @@ import pandas as pd
 from .chapter_params.fact_check import HBF_BASELINES, NAND_DEMAND_GROWTH_2027_CHOICES_PCT
 from .data import period_bounds, split_range
 from .models import fact_check as fc
+from .models import hbf as hbfm
+from .models import hbm_competition as hbmc
 from .models import streamdq as sdq
 from .models.fact_check import Interval
 
@@ -216,24 +218,53 @@ def skhynix_book_per_share_end2025(x) -> Interval:
 
 HBM_25 = "skhynix.hbm_sales_share.2025"
 DRAM_REV = "bofa.dram.revenue.growth.2026"
+FIN = "hbm_competition_financials"   # chapter 2's reference table: one basis for the HBM-share figures
+BOFA_GROWTH = ("HBM market growth (SK hynix Newsroom, BofA basis)", "2026")
+BOFA_BASE = ("HBM market size (SK hynix Newsroom, BofA basis)", "2025")
+VALUE_SHARE_25 = {"Counterpoint, 2025Q3": ("HBM vendor share SK hynix (Counterpoint)", "2025Q3"),
+                  "Macquarie, 2025": ("HBM vendor share SK hynix (Macquarie)", "2025")}
 
 
-def hbm_share_bofa(x, value_share_slip: bool = False) -> float:
-    """SK hynix's 2026 HBM share of sales on BofA's own basis: HBM sales grow with BofA's HBM market
-    (+58%), total sales with BofA's DRAM revenue (+51%); optionally its HBM value share slips from
-    Macquarie's 61% for 2025 to JPMorgan's 'just under 50%'."""
-    growth = x.ref_at(LC, "HBM market growth (BofA forecast)", "2026").mid
-    if value_share_slip:
-        f = x.c("jpm.skhynix.hbm_value_share").mid / x.ref_at(LC, "HBM vendor share SK hynix (Macquarie)", "2025").mid
-        growth = 100 * ((1 + growth / 100) * f - 1)
-    return fc.hbm_share_next(x.c(HBM_25).mid, growth, x.c(DRAM_REV).mid)
+def _share(x, hbm_growth_pct: float, vendor_share_change_pct: float = 0.0) -> float:
+    """Chapter 2's model (models.hbm_competition.hbm_share_next) from JPMorgan's 2025 share, with
+    SK hynix's total sales growing as BofA's DRAM revenue (a proxy: SK hynix also sells NAND)."""
+    return hbmc.hbm_share_next(x.c(HBM_25).mid, hbm_growth_pct, x.c(DRAM_REV).mid,
+                               vendor_share_change_pct=vendor_share_change_pct)
+
+
+def hbm_share_bofa(x, share_from: str | None = None) -> float:
+    """SK hynix's 2026 HBM share of sales on BofA's own basis (HBM market +58% on its USD 34.6 bn
+    for 2025, as SK hynix's Newsroom gives them); with `share_from`, its HBM value share also slips
+    from that 2025 figure (a key of VALUE_SHARE_25) to JPMorgan's 'just under 50%' (an upper bound)."""
+    growth = x.ref_at(FIN, *BOFA_GROWTH).mid
+    change = 0.0
+    if share_from is not None:
+        change = (x.c("jpm.skhynix.hbm_value_share").mid / x.ref_at(FIN, *VALUE_SHARE_25[share_from]).mid - 1) * 100
+    return _share(x, growth, change)
+
+
+def hbm_growth_jpm_basis(x) -> float:
+    """SK hynix's HBM sales growth on JPMorgan's own 2025 basis, as chapter 2 computes it: JPMorgan's
+    2025 HBM share of SK hynix's reported 2025 revenue, against JPMorgan's value share of BofA's 2026
+    market converted at this chapter's won rate."""
+    hbm25 = x.c(HBM_25).mid / 100 * x.ref_at(FIN, "SK hynix revenue", "2025").mid
+    hbm26 = hbmc.hbm_revenue(x.ref_at(FIN, "HBM market size (BofA)", "2026").mid,
+                             x.c("jpm.skhynix.hbm_value_share").mid, 0.0, x.p.krw_per_usd)["krw_trn"]
+    return hbmc.growth_pct(hbm26, hbm25)
+
+
+def hbm_share_jpm_basis(x) -> float:
+    return _share(x, hbm_growth_jpm_basis(x))
+
+
+def hbm_growth_splice(x) -> float:
+    """The HBM market growing from TrendForce's 2025 figure to BofA's 2026 one: a splice of two sources."""
+    return fc.growth_pct(x.ref_at(FIN, "HBM market size (TrendForce)", "2025"),
+                         x.ref_at(FIN, "HBM market size (BofA)", "2026")).mid
 
 
 def hbm_share_splice(x) -> float:
-    """The same with the HBM market growing from TrendForce's 2025 figure to BofA's 2026 one (a splice)."""
-    growth = fc.growth_pct(x.ref("market_crosschecks", "HBM market size (TrendForce)"),
-                           x.ref("market_crosschecks", "HBM market size (BofA)")).mid
-    return fc.hbm_share_next(x.c(HBM_25).mid, growth, x.c(DRAM_REV).mid)
+    return _share(x, hbm_growth_splice(x))
 
 
 def icms_share_2027(x, growth_pct: float) -> Interval:
@@ -242,14 +273,21 @@ def icms_share_2027(x, growth_pct: float) -> Interval:
             / (1 + growth_pct / 100))
 
 
-def hbf_tb(x, part: str) -> Interval:
-    """HBF's '8-16x the HBM' on an accelerator, in TB."""
-    return x.c("hbf.capacity.multiple_vs_hbm") * gpu_hbm_gb(x, part) / 1000
+# Memory capacities are counted in binary units, as memory makers count them: an HBM "GB" is a GiB
+# (192 GB = 192 GiB) and HBF's "4 TB" is 4 TiB = 4,096 GB, SanDisk's eight 512 GB stacks
+# (data/reference/hbf.csv). Chapter 3 uses the same figures and the same function.
+GB_PER_TB = 1024
 
 
 def hbf_needed(x, part: str) -> float:
-    """The multiple of an accelerator's HBM that 4 TB needs."""
-    return x.c("hbf.capacity.gpu").mid * 1000 / gpu_hbm_gb(x, part)
+    """The multiple of an accelerator's HBM that the claimed GPU capacity (4 TB) is: chapter 3's
+    `models.hbf.multiple_by_baseline` (HBF alone) on binary units."""
+    return hbfm.multiple_by_baseline(x.c("hbf.capacity.gpu").mid * GB_PER_TB, {part: gpu_hbm_gb(x, part)})[part]
+
+
+def hbf_tb(x, part: str) -> Interval:
+    """HBF's '8-16x the HBM' on an accelerator, in TB (binary)."""
+    return x.c("hbf.capacity.multiple_vs_hbm") * gpu_hbm_gb(x, part) / GB_PER_TB
 
 
 COWOS_23, COWOS_24, COWOS_26 = "pkg.cowos.tsmc.capacity.2023", "pkg.cowos.tsmc.capacity.2024", "pkg.cowos.tsmc.capacity.2026.plan"
@@ -436,23 +474,34 @@ ENTRIES: tuple[Entry, ...] = (
           unit="pct", compare="growth", on_gap="inconsistent",
           extra=lambda x: {"n": x.c("bofa.nand.revenue.growth.2026").mid, "d": x.c("bofa.dram.revenue.growth.2026").mid},
           basis="sources", says={fc.SOURCES_DISAGREE: "Two forecasters disagree (WSTS against BofA); the article reports both faithfully."}),
-    Entry("hbm-sales-share-2026", "percentage of a base", "SK hynix HBM share of sales 2026 against HBM-market and DRAM-revenue growth",
+    Entry("hbm-sales-share-2026", "percentage of a base", "SK hynix HBM share of sales 2026, on each source's basis",
           "jpm.skhynix.hbm_sales_share.2026",
           lambda x: hbm_share_bofa(x),
-          "From JPMorgan's own estimate of {s25:g}% for 2025 (an estimate dated before the January 29 results, not an "
-          "actual): on BofA's basis alone (HBM market +{h:.0f}%, DRAM revenue +{d:.0f}%) HBM is {r:.1f}% of "
-          "sales; if SK hynix's HBM value share also slips from {v25:g}% (Macquarie, 2025) to just under {v26:g}% as "
-          "JPMorgan expects, it is {slip:.1f}%; only the splice of TrendForce's 2025 market with BofA's 2026 one "
-          "(+{hs:.0f}%) gives {splice:.1f}%. JPMorgan states {s}%.",
-          unit="pct", basis="assumption", variants=(Variant("BofA basis, value share slipping to just under 50%", lambda x: hbm_share_bofa(x, value_share_slip=True)),
-                    Variant("TrendForce 2025 to BofA 2026 (a splice of two sources)", hbm_share_splice)),
-          says={fc.DEPENDS: "What is known is the direction JPMorgan gives, not the arithmetic: the check holds or fails with the basis chosen."},
-          extra=lambda x: {"s25": x.c(HBM_25).mid, "h": x.ref_at(LC, "HBM market growth (BofA forecast)", "2026").mid,
-                           "d": x.c(DRAM_REV).mid, "slip": hbm_share_bofa(x, True), "splice": hbm_share_splice(x),
-                           "v25": x.ref_at(LC, "HBM vendor share SK hynix (Macquarie)", "2025").mid,
-                           "v26": x.c("jpm.skhynix.hbm_value_share").mid,
-                           "hs": fc.growth_pct(x.ref("market_crosschecks", "HBM market size (TrendForce)"),
-                                               x.ref("market_crosschecks", "HBM market size (BofA)")).mid}),
+          "From JPMorgan's estimate of {s25:g}% for 2025 (dated before the January 29 results, not an actual), with "
+          "SK hynix's total sales growing as BofA's DRAM revenue, +{d:.0f}% (a proxy: SK hynix also sells NAND): on "
+          "BofA's basis (HBM market +{h:.0f}% from USD {b25:g} bn in 2025) HBM is {r:.1f}% of sales if SK hynix keeps "
+          "its value share, and at most {slip_lo:.1f}-{slip_hi:.1f}% if that share slips from {v57:g}% (Counterpoint, "
+          "2025Q3) or {v61:g}% (Macquarie, 2025) to just under {v26:g}%, as JPMorgan expects; on JPMorgan's own 2025 "
+          "basis ({s25:g}% of SK hynix's reported 2025 revenue, against {v26:g}% of BofA's 2026 market: HBM sales "
+          "growing {gj:.0f}%) it is at most {jpm:.1f}%. JPMorgan states {s}%. The first edition's splice of TrendForce's 2025 "
+          "market with BofA's 2026 one (+{hs:.0f}%) gives {splice:.1f}%; it mixes two sources and is shown only "
+          "as another reading.",
+          unit="pct", basis="sources",
+          variants=(Variant("BofA basis, value share from 57% (Counterpoint) to just under 50%", lambda x: hbm_share_bofa(x, "Counterpoint, 2025Q3")),
+                    Variant("BofA basis, value share from 61% (Macquarie) to just under 50%", lambda x: hbm_share_bofa(x, "Macquarie, 2025")),
+                    Variant("JPMorgan's own 2025 basis, value share just under 50%", hbm_share_jpm_basis),
+                    Variant("TrendForce 2025 to BofA 2026 (a splice of two sources)", hbm_share_splice, decides=False)),
+          says={fc.SOURCES_DISAGREE: "JPMorgan's {s}% lies between what the bases give: the sources disagree on how large "
+                                     "2025's HBM market was, so this is not an article error, and arithmetic cannot settle it."},
+          extra=lambda x: (lambda a, b: {
+              "s25": x.c(HBM_25).mid, "h": x.ref_at(FIN, *BOFA_GROWTH).mid, "b25": x.ref_at(FIN, *BOFA_BASE).mid,
+              "d": x.c(DRAM_REV).mid, "slip_lo": min(a, b), "slip_hi": max(a, b),
+              "v57": x.ref_at(FIN, *VALUE_SHARE_25["Counterpoint, 2025Q3"]).mid,
+              "v61": x.ref_at(FIN, *VALUE_SHARE_25["Macquarie, 2025"]).mid,
+              "v26": x.c("jpm.skhynix.hbm_value_share").mid,
+              "jpm": hbm_share_jpm_basis(x), "gj": hbm_growth_jpm_basis(x),
+              "splice": hbm_share_splice(x), "hs": hbm_growth_splice(x)})(
+              hbm_share_bofa(x, "Counterpoint, 2025Q3"), hbm_share_bofa(x, "Macquarie, 2025"))),
     Entry("adr-shares", "percentage of a base", "SK hynix ADR: share of the stock against the number of shares",
           "skhynix.adr.shares",
           lambda x: x.c("skhynix.adr.share_of_float") / 100 * x.p.skhynix_shares_m,
@@ -477,10 +526,11 @@ ENTRIES: tuple[Entry, ...] = (
           "exports.korea.semis.growth.2025",
           lambda x: fc.growth_pct(korea_exports(x, "2024"), korea_exports(x, "2025")),
           "MOTIE's full-year figures, {y24:g} bn dollars in 2024 and {y25:g} bn in 2025, give {r:.1f}% against the "
-          "article's 'over {v:g}%' for last year; December alone grew {dec:g}%.",
+          "article's 'over {v:g}%' for last year; December 2025 alone grew {dec:g}% (no other month is checked here).",
           unit="pct", compare="growth", variants=(Variant("December 2025 only (MOTIE)", lambda x: x.ref_at(LC, "Korea semiconductor exports growth (December only)", "2025-12"),
                             decides=False),),
-          says={fc.ARTICLE_ERROR: "The sentence is about last year, so the article overstates 2025's growth; only December alone grew that fast."},
+          says={fc.ARTICLE_ERROR: "Read, as the paragraph frames it, as last year's growth, the article overstates it; read as "
+                                   "recent months' growth (December shown as the other reading), it would hold, but the text names no such period."},
           extra=lambda x: {"y24": korea_exports(x, "2024").mid, "y25": korea_exports(x, "2025").mid,
                            "dec": x.ref_at(LC, "Korea semiconductor exports growth (December only)", "2025-12").mid}),
     Entry("exports-2026-growth", "growth rate", "Korean chip exports 2026: the forecast level and its growth against 2025's actual",
@@ -488,12 +538,14 @@ ENTRIES: tuple[Entry, ...] = (
           lambda x: fc.growth_pct(korea_exports(x, "2025"), x.c("exports.korea.semis.2026")),
           "On MOTIE's actual {y25:g} bn dollars for 2025, the Eximbank's {f26:g} bn forecast is {r:.1f}% growth against "
           "the stated {s}%; {s}% implies a 2025 base of {base:.1f} bn, presumably the forecaster's own estimate made "
-          "before the full-year figures were out.",
-          unit="pct", compare="growth", basis="sources", says={fc.ROUNDS: "Compared as growth factors (the 2026 level each implies) the gap is {gap:+.1f}%, within "
-                           "rounding; as rates, {r:.1f}% against {s}% reflects the forecaster's older base, not a reporting error.",
-                fc.SOURCES_DISAGREE: "The forecaster's base and the later actual disagree; the reporting is faithful."},
+          "before the full-year figures were out. The rates are compared as rates here, because the rate is what a "
+          "reader takes away; compared as growth factors (the 2026 level each implies) the gap is {fgap:+.1f}%.",
+          unit="pct", compare="equal", basis="sources",
+          says={fc.SOURCES_DISAGREE: "The forecaster's base and the later actual disagree; the reporting is faithful."},
           extra=lambda x: {"y25": korea_exports(x, "2025").mid, "f26": x.c("exports.korea.semis.2026").mid,
-                           "base": (x.c("exports.korea.semis.2026") / (1 + x.c("exports.korea.semis.growth.2026") / 100)).mid}),
+                           "base": (x.c("exports.korea.semis.2026") / (1 + x.c("exports.korea.semis.growth.2026") / 100)).mid,
+                           "fgap": 100 * fc.relative_gap(1 + x.c("exports.korea.semis.growth.2026").mid / 100,
+                                                         x.c("exports.korea.semis.2026").mid / korea_exports(x, "2025").mid)}),
     Entry("exports-record-streak", "against reference data", "Korean chip exports: 2026 as the second record year in a row",
           "exports.korea.semis.record_years",
           lambda x: x.ref_at(LC, "Korea semiconductor exports: consecutive record years", "2025")
@@ -533,6 +585,8 @@ ENTRIES: tuple[Entry, ...] = (
           unit="krw_trn",
           extra=lambda x: {"fx": x.p.krw_per_usd,
                            "implied": (x.c("exports.korea.semis.2026.krw") * 1000 / x.c("exports.korea.semis.2026")).mid},
+          says={fc.ARTICLE_ERROR: "The conversion uses a rate far from the market's when the article appeared (a stale rate), "
+                                  "so the won figure understates the dollar forecast; one error, also found by the check of the two articles' rates."},
           error_key="krw-rate-exports"),
     Entry("fx-pt7-usd", "two currencies", "SK hynix packaging plant in won and dollars",
           "pkg.invest.skhynix.cheongju.usd",
@@ -670,13 +724,14 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("hbf-4tb", "simple bound", "HBF capacity multiple against the GPU capacity claimed, across baselines",
           "hbf.capacity.gpu",
           lambda x: hbf_tb(x, x.p.hbf_reference_gpu),
-          "{m_lo:g} to {m_hi:g} times the {gb:.0f} GB of HBM on a {gpu} is {r_lo:.1f}-{r_hi:.1f} TB, so {v:g} TB needs "
+          "{m_lo:g} to {m_hi:g} times the {gb:.0f} GB of HBM on a {gpu} is {r_lo:.1f}-{r_hi:.1f} TB, so {v:g} TB ({v_gb:,.0f} GB) needs "
           "{need:.1f} times; on a B300's {gb300:.0f} GB it needs {need300:.1f} times (SanDisk's own example uses "
           "the B200: data/reference/hbf.csv).",
           unit="tb", basis="assumption",
           variants=tuple(Variant(f"{part} baseline", (lambda part: lambda x: hbf_tb(x, part))(part)) for part in HBF_BASELINES),
           says={fc.DEPENDS: "Whether {v:g} TB is within {m_lo:g}-{m_hi:g} times depends on the accelerator it is set against."},
           extra=lambda x: {"gb": gpu_hbm_gb(x, x.p.hbf_reference_gpu), "gpu": x.p.hbf_reference_gpu,
+                           "v_gb": x.c("hbf.capacity.gpu").mid * GB_PER_TB,
                            "m_lo": x.c("hbf.capacity.multiple_vs_hbm").low, "m_hi": x.c("hbf.capacity.multiple_vs_hbm").high,
                            "need": hbf_needed(x, x.p.hbf_reference_gpu), "need300": hbf_needed(x, "B300"), "gb300": gpu_hbm_gb(x, "B300"),
                            **{f"need_{part}": hbf_needed(x, part) for part in HBF_BASELINES}}),
@@ -763,14 +818,17 @@ ENTRIES: tuple[Entry, ...] = (
           extra=lambda x: {"a": x.claim("pkg.site.amkor.peoria.production.original").period,
                            "b": x.claim("pkg.site.amkor.peoria.production").period},
           trivial=True),
-    Entry("cowos-2026-even-as-high", "wording", "TSMC CoWoS end-2026: 'even as high as' a figure inside the plan",
+    Entry("cowos-2026-even-as-high", "wording", "TSMC CoWoS end-2026: 'even as high as' (甚至高達) a figure inside the plan, two readings",
           "pkg.cowos.tsmc.capacity.2026.some",
           lambda x: bool(x.claim("pkg.cowos.tsmc.capacity.2026.some").value > x.c("pkg.cowos.tsmc.capacity.2026.plan").high),
-          "'Even as high as' {s} thousand presents as an outlier a figure below the {hi:.0f} thousand top of the plan "
-          "the same sentence gives.",
+          "Read as 'beyond the plan', 'even as high as' {s} thousand contradicts the {hi:.0f} thousand top of the plan the "
+          "same sentence gives; read as 'at the high end', {s} thousand is above the plan's {mid:g} thousand midpoint and fits it.",
           compare="logical", on_gap="inconsistent",
-          extra=lambda x: {"hi": x.c("pkg.cowos.tsmc.capacity.2026.plan").high},
-          says={fc.ARTICLE_ERROR: "The wording contradicts the figures beside it."}),
+          variants=(Variant("甚至高達 read as 'at the high end of the plan' (above its midpoint)",
+                            lambda x: bool(x.claim("pkg.cowos.tsmc.capacity.2026.some").value > x.c("pkg.cowos.tsmc.capacity.2026.plan").mid)),),
+          extra=lambda x: {"hi": x.c("pkg.cowos.tsmc.capacity.2026.plan").high, "mid": x.c("pkg.cowos.tsmc.capacity.2026.plan").mid},
+          says={fc.ARTICLE_ERROR: "The wording contradicts the figures beside it.",
+                fc.DEPENDS: "The verdict turns on how 甚至 ('even') is read, so it is not counted as an article error."}),
     Entry("cowos-2025-analysts", "wording", "TSMC CoWoS end-2025: analysts' figure against the target range",
           "pkg.cowos.tsmc.capacity.2025.analysts",
           lambda x: bool(x.c("pkg.cowos.tsmc.capacity.2025.target").low <= x.claim("pkg.cowos.tsmc.capacity.2025.analysts").value

@@ -224,31 +224,72 @@ def test_hbf_verdict_depends_on_the_baseline():
     acc = pd.DataFrame([{"part": p, "hbm_capacity_gb": gb} for p, gb in
                         [("B200", "200"), ("B300", "300"), ("Rubin", "300"), ("MI355X", "300"), ("MI455X", "400")]])
     r = ledger.evaluate(e, get, DEFAULTS, reference_of({"accelerators": acc}))
-    # B200: 8-16 x 200 GB = 1.6-3.2 TB < 4 (overstated); 300 GB: 2.4-4.8 TB holds -> depends on the baseline
+    # binary units: 4 TB = 4,096 GB. B200: 8-16 x 200 GB = 1,600-3,200 GB = 1.56-3.13 TB < 4 (overstated);
+    # 300 GB: 2.34-4.69 TB holds -> depends on the baseline. 4 TB needs 4096/200 = 20.48x and 4096/300 = 13.65x
     by = {v["label"]: v["verdict"] for v in r["variants"]}
     assert by["B200 baseline"] == fc.OVERSTATED and by["B300 baseline"] == fc.CONSISTENT
     assert r["classification"] == fc.DEPENDS
-    assert r["values"]["need"] == pytest.approx(20.0) and r["values"]["need300"] == pytest.approx(4000 / 300)
+    assert r["values"]["need"] == pytest.approx(20.48) and r["values"]["need300"] == pytest.approx(4096 / 300)
+    assert r["recomputed_low"] == pytest.approx(1600 / 1024) and r["recomputed_high"] == pytest.approx(3200 / 1024)
     acc["hbm_capacity_gb"] = "100"   # 0.8-1.6 TB on every baseline: fails everywhere -> still ours, not the article's
     r = ledger.evaluate(e, get, DEFAULTS, reference_of({"accelerators": acc}))
     assert r["classification"] == fc.DEPENDS
+
+
+def test_hbf_multiple_is_chapter_3s_on_one_convention():
+    # one function and one unit convention for both pages: chapter 3's multiple_by_baseline, 4 TB = 4,096 GB,
+    # which is SanDisk's 8 stacks in data/reference/hbf.csv; a B200's 192 GB gives 4096 / 192 = 21.33x
+    from supercycle.models import hbf as H
+    hbf = data.reference("hbf")
+    ref_gb = float(hbf[hbf["item"].str.startswith("GPU capacity with 8 HBF stacks")].iloc[0]["value"])
+    assert data.claim("hbf.capacity.gpu").value * ledger.GB_PER_TB == ref_gb == 4096
+    x = ledger.Context(data.claim, DEFAULTS, data.reference)
+    assert ledger.hbf_needed(x, "B200") == pytest.approx(4096 / 192)
+    assert ledger.hbf_needed(x, "B300") == pytest.approx(H.multiple_by_baseline(ref_gb, {"B300": 288.0})["B300"])
 
 
 def test_hbm_share_readings_by_hand():
     e = ledger.entry("hbm-sales-share-2026")
     get = fake_lookup({"skhynix.hbm_sales_share.2025": 40.0, "bofa.dram.revenue.growth.2026": 100.0,
                        "jpm.skhynix.hbm_value_share": (50.0, math.nan, 50.0),
-                       "jpm.skhynix.hbm_sales_share.2026": 30.0})
-    lc = pd.DataFrame([{"item": "HBM market growth (BofA forecast)", "period": "2026", "value": "50"},
-                       {"item": "HBM vendor share SK hynix (Macquarie)", "period": "2025", "value": "60"}])
-    mc = pd.DataFrame([{"item": "HBM market size (TrendForce)", "value": "40", "note": ""},
-                       {"item": "HBM market size (BofA)", "value": "60", "note": ""}])
-    r = ledger.evaluate(e, get, DEFAULTS, reference_of({"ledger_checks": lc, "market_crosschecks": mc}))
-    # BofA basis: 40 x 1.5 / 2 = 30 (holds); share slipping 60 -> 50: 40 x 1.5 x 5/6 / 2 = 25 (fails);
-    # splice 40 -> 60 (+50%): 30 again
+                       "jpm.skhynix.hbm_sales_share.2026": 27.0})
+    fin = pd.DataFrame([{"item": i, "period": p, "value": v} for i, p, v in [
+        ("HBM market growth (SK hynix Newsroom, BofA basis)", "2026", "50"),
+        ("HBM market size (SK hynix Newsroom, BofA basis)", "2025", "30"),
+        ("HBM vendor share SK hynix (Counterpoint)", "2025Q3", "62.5"),
+        ("HBM vendor share SK hynix (Macquarie)", "2025", "60"),
+        ("SK hynix revenue", "2025", "100"),
+        ("HBM market size (BofA)", "2026", "60"),
+        ("HBM market size (TrendForce)", "2025", "40")]])
+    params = SimpleNamespace(**{**vars(DEFAULTS), "krw_per_usd": 1470.0})
+    r = ledger.evaluate(e, get, params, reference_of({"hbm_competition_financials": fin}))
+    # BofA basis, share held: 40 x 1.5 / 2 = 30; share 62.5 -> 50: 40 x 1.5 x 0.8 / 2 = 24; 60 -> 50: x 5/6 -> 25;
+    # JPMorgan's basis: HBM 0.4 x 100 = 40 trn won in 2025, 60 bn x 50% x 1470 / 1000 = 44.1 trn in 2026 (+10.25%)
+    # -> 40 x 1.1025 / 2 = 22.05; splice 40 -> 60 bn (+50%): 30 (another reading, not deciding).
+    # Stated 27 fails on every deciding basis (30 vs 27 is 10% apart, 24 and 25 and 22.05 below) -> sources disagree
     assert r["recomputed"] == pytest.approx(30.0)
-    assert r["values"]["slip"] == pytest.approx(25.0) and r["values"]["splice"] == pytest.approx(30.0)
-    assert r["classification"] == fc.DEPENDS
+    v = r["values"]
+    assert v["slip_lo"] == pytest.approx(24.0) and v["slip_hi"] == pytest.approx(25.0)
+    assert v["jpm"] == pytest.approx(22.05) and v["splice"] == pytest.approx(30.0)
+    assert [x["decides"] for x in r["variants"]] == [True, True, True, False]
+    assert r["classification"] == fc.SOURCES_DISAGREE
+    # if JPMorgan's figure were 30, it would hold on BofA's basis and fail on the others: the basis decides
+    get = fake_lookup({"skhynix.hbm_sales_share.2025": 40.0, "bofa.dram.revenue.growth.2026": 100.0,
+                       "jpm.skhynix.hbm_value_share": (50.0, math.nan, 50.0),
+                       "jpm.skhynix.hbm_sales_share.2026": 30.0})
+    assert ledger.evaluate(e, get, params, reference_of({"hbm_competition_financials": fin}))["classification"] == fc.DEPENDS
+
+
+def test_hbm_share_matches_chapter_2():
+    # the ledger's figures are chapter 2's (glue keys hbm_competition-share26-*): same function, same rows
+    from supercycle.models import hbm_competition as m
+    L = ledger.run().set_index("id")
+    v = L.loc["hbm-sales-share-2026", "values"]
+    assert v["r"] == pytest.approx(m.hbm_share_next(38, 58, 51))                 # 39.8
+    assert v["slip_lo"] == pytest.approx(m.hbm_share_next(38, 58, 51, (50 / 61 - 1) * 100))   # 32.6
+    assert v["slip_hi"] == pytest.approx(m.hbm_share_next(38, 58, 51, (50 / 57 - 1) * 100))   # 34.9
+    assert round(v["jpm"], 1) == 27.4 and round(v["splice"], 1) == 29.4
+    assert L.loc["hbm-sales-share-2026", "classification"] == fc.SOURCES_DISAGREE
 
 
 def test_a_disagreement_between_forecasters_is_not_an_article_error():
