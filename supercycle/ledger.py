@@ -572,10 +572,10 @@ ENTRIES: tuple[Entry, ...] = (
                                                   x.ref_at(LC, "SK hynix share price close", "end-2025")).mid}),
     Entry("samsung-price-2025", "growth rate", "Samsung share price gain in 2025",
           "samsung.share_price.change.2025",
-          lambda x: None,
-          "Samsung's end-2025 close is public, but no exact end-2024 close was found, so 'more than doubled' "
-          "(over {v:g}%) cannot be recomputed.",
-          unit="pct"),
+          lambda x: x.ref_at(LC, "Samsung Electronics share price gain (KRX count)", "2025"),
+          "By the Korea Exchange's count Samsung's shares gained {r_lo:g}-{r_hi:g}% in 2025 (two secondary reports "
+          "of it, differing in their base) against 'more than doubled' (over {v:g}%).",
+          unit="pct", compare="growth"),
     # Two currencies --------------------------------------------------------------------------------
     Entry("fx-exports-krw", "two currencies", "Korean chip exports in dollars and won",
           "exports.korea.semis.2026.krw",

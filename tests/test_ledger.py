@@ -490,3 +490,39 @@ def test_errors_frame_merges_entries_that_find_one_error():
     dep = ledger.depends_frame(df)
     assert list(dep["Check"]) == ["C"] and dep.loc[0, "Main choice"] == "50% (overstated)"
     assert dep.loc[0, "Across the plausible choices"] == "other: 61% (consistent)"
+
+
+def test_export_forecast_growth_on_a_later_base_is_a_disagreement_between_sources():
+    e = ledger.entry("exports-2026-growth")
+    get = fake_lookup({"exports.korea.semis.2026": 110.0, "exports.korea.semis.growth.2026": 10.0})
+    lc = pd.DataFrame([{"item": "Korea semiconductor exports", "period": "2025", "value": "105"}])
+    r = ledger.evaluate(e, get, DEFAULTS, reference_of({"ledger_checks": lc}))
+    # 110 / 105 = +4.76% against the stated 10%: compared as rates 10 / 4.76 - 1 = +110% (as growth factors only
+    # 1.10 / 1.0476 - 1 = +5.0%); the forecaster's base was 110 / 1.10 = 100 -> sources disagree, not rounding
+    assert r["recomputed"] == pytest.approx(100 * (110 / 105 - 1))
+    assert r["values"]["base"] == pytest.approx(100.0) and r["values"]["fgap"] == pytest.approx(100 * (1.10 / (110 / 105) - 1))
+    assert r["verdict"] == fc.OVERSTATED and r["classification"] == fc.SOURCES_DISAGREE
+
+
+def test_even_as_high_as_is_shown_under_both_readings():
+    e = ledger.entry("cowos-2026-even-as-high")
+    def get_for(some):
+        return fake_lookup({"pkg.cowos.tsmc.capacity.2026.some": some, "pkg.cowos.tsmc.capacity.2026.plan": (122.5, 115.0, 130.0)})
+    # 127 inside 115-130: beyond the plan? no (contradiction); above its 122.5 midpoint? yes -> depends on the reading
+    r = ledger.evaluate(e, get_for(127.0), DEFAULTS, no_reference)
+    assert r["verdict"] == fc.INCONSISTENT and r["variants"][0]["verdict"] == fc.CONSISTENT
+    assert r["classification"] == fc.DEPENDS
+    # 120, below the midpoint: 'even as high as' fails on both readings -> an article error
+    assert ledger.evaluate(e, get_for(120.0), DEFAULTS, no_reference)["classification"] == fc.ARTICLE_ERROR
+    # 135, beyond the plan: holds on both
+    assert ledger.evaluate(e, get_for(135.0), DEFAULTS, no_reference)["classification"] == fc.HOLDS
+
+
+def test_samsung_gain_is_settled_by_the_exchange_count():
+    e = ledger.entry("samsung-price-2025")
+    get = fake_lookup({"samsung.share_price.change.2025": (100.0, 100.0, math.nan)})
+    lc = pd.DataFrame([{"item": "Samsung Electronics share price gain (KRX count)", "period": "2025", "value": "124.5-125.3"}])
+    r = ledger.evaluate(e, get, DEFAULTS, reference_of({"ledger_checks": lc}))
+    assert r["classification"] == fc.HOLDS and r["recomputed_low"] == pytest.approx(124.5)
+    lc.loc[0, "value"] = "80"   # 'over 100%' against +80%: 2.00 / 1.80 - 1 = 11% -> overstated, the article's error
+    assert ledger.evaluate(e, get, DEFAULTS, reference_of({"ledger_checks": lc}))["classification"] == fc.ARTICLE_ERROR
