@@ -215,7 +215,7 @@ def test_reference_file_keeps_its_source_columns(path):
 
 
 # Made in this project (documented in data/README.md), not copied from ../shared/reference.
-PROJECT_MADE = {"fx_rates", "model_shapes", "price_path", "shortage_supply", "hbm_competition_financials", "hbm_tam", "hbf_alternatives"}
+PROJECT_MADE = {"fx_rates", "model_shapes", "price_path", "shortage_supply", "hbm_competition_financials", "hbm_tam", "hbf_alternatives", "ledger_checks"}
 COPIED = [p for p in REFERENCE if p.stem not in PROJECT_MADE]
 
 

@@ -127,3 +127,41 @@ def test_tally_keeps_every_verdict_in_order():
     assert t[fc.ROUNDING] == 2 and t[fc.CONSISTENT] == 1 and t[fc.CONFLICT] == 0
     with pytest.raises(ValueError):
         fc.tally(["fine"])
+
+
+def test_classify_by_hand():
+    C = fc.classify
+    assert C(fc.CONSISTENT) == fc.HOLDS and C(fc.ROUNDING) == fc.ROUNDS
+    assert C(fc.UNCHECKABLE, "sources") == fc.CANNOT
+    # a failure means what its basis says
+    assert C(fc.OVERSTATED, "article") == fc.ARTICLE_ERROR
+    assert C(fc.CONFLICT, "article") == fc.ARTICLE_ERROR
+    assert C(fc.INCONSISTENT, "sources") == fc.SOURCES_DISAGREE
+    assert C(fc.UNDERSTATED, "assumption") == fc.DEPENDS
+    # holds under one plausible choice of ours, fails under another: depends, whatever the basis
+    assert C(fc.OVERSTATED, "article", [fc.CONSISTENT]) == fc.DEPENDS
+    assert C(fc.CONSISTENT, "article", [fc.UNDERSTATED, fc.CONSISTENT]) == fc.DEPENDS
+    # fails (or holds) under every choice: the choice does not matter
+    assert C(fc.OVERSTATED, "article", [fc.OVERSTATED, fc.UNDERSTATED]) == fc.ARTICLE_ERROR
+    assert C(fc.ROUNDING, "article", [fc.CONSISTENT]) == fc.ROUNDS
+    # alternatives that cannot be checked are no evidence either way
+    assert C(fc.OVERSTATED, "article", [fc.UNCHECKABLE]) == fc.ARTICLE_ERROR
+    with pytest.raises(ValueError):
+        C("fine")
+    with pytest.raises(ValueError):
+        C(fc.CONSISTENT, "ours")
+
+
+def test_count_errors_collapses_duplicates():
+    rows = [(fc.ARTICLE_ERROR, "nand"), (fc.ARTICLE_ERROR, "nand"), (fc.ARTICLE_ERROR, "won"),
+            (fc.SOURCES_DISAGREE, "wsts"), (fc.HOLDS, "x")]
+    assert fc.count_errors(rows) == 2   # nand once, won once; the rest are not article errors
+    t = fc.class_tally([r[0] for r in rows])
+    assert list(t) == list(fc.CLASSES) and t[fc.ARTICLE_ERROR] == 3 and t[fc.DEPENDS] == 0
+    with pytest.raises(ValueError):
+        fc.class_tally(["wrong"])
+
+
+def test_the_hbm_share_model_lives_in_chapter_2_only():
+    # one function for one figure: the ledger uses models.hbm_competition.hbm_share_next
+    assert not hasattr(fc, "hbm_share_next")

@@ -21,6 +21,12 @@ The verdict compares a stated figure with what its own inputs imply (see `verdic
 - conflicts with another article: a larger gap between two articles' figures for one thing;
 - cannot be checked: nothing in the articles or the reference data fixes the other side.
 
+A verdict says how two figures compare; a *class* says what that means for the article
+(`classify`): holds, rounding, article error, sources disagree (two forecasters, or a forecast
+against a later actual), depends on our assumption (the verdict changes across the plausible
+choices we make: a baseline, a pairing of range ends, a reading), or cannot be checked. Article
+errors are counted once per underlying error (`count_errors`).
+
 Growth rates are compared as growth factors (1 + rate), so "about 5%" against 4.48% is a gap of
 1.05/1.0448 - 1 = 0.5%, not of 5/4.48 - 1 = 12%: the gap in the endpoint the rate implies.
 """
@@ -254,3 +260,63 @@ def tally(verdicts) -> dict[str, int]:
     if unknown:
         raise ValueError(f"unknown verdicts: {sorted(unknown)}")
     return {v: verdicts.count(v) for v in VERDICTS}
+
+
+# --- classes: what a verdict means for the article ------------------------------------------------
+
+HOLDS = "holds"
+ROUNDS = "rounding"
+ARTICLE_ERROR = "article error"
+SOURCES_DISAGREE = "sources disagree"
+DEPENDS = "depends on our assumption"
+CANNOT = "cannot be checked"
+CLASSES = (HOLDS, ROUNDS, ARTICLE_ERROR, SOURCES_DISAGREE, DEPENDS, CANNOT)
+# What a failed check means when it fails under every plausible choice:
+BASES = (
+    "article",      # the article (or the figure it reports) is wrong
+    "sources",      # two sources (forecasters, a forecast and a later actual) disagree; the reporting is faithful
+    "assumption",   # the comparison rests on a choice of ours (a reading, a proxy); never the article's error
+)
+HOLDING = (CONSISTENT, ROUNDING)
+
+
+def classify(verdict: str, basis: str = "article", alternatives=()) -> str:
+    """The class of a ledger entry from its verdict.
+
+    `alternatives` are the verdicts of the same check under the other plausible choices of our
+    own (another baseline, another pairing of range ends); an entry that holds under some of
+    them and fails under others depends on our assumption, whatever its basis. Otherwise a
+    holding verdict gives holds/rounding, and a failing one the class its `basis` names.
+    """
+    if verdict not in VERDICTS:
+        raise ValueError(f"unknown verdict {verdict!r}")
+    if basis not in BASES:
+        raise ValueError(f"basis must be one of {BASES}")
+    if verdict == UNCHECKABLE:
+        return CANNOT
+    outcomes = [verdict] + [v for v in alternatives if v != UNCHECKABLE]
+    unknown = set(outcomes) - set(VERDICTS)
+    if unknown:
+        raise ValueError(f"unknown verdicts: {sorted(unknown)}")
+    held = [v in HOLDING for v in outcomes]
+    if any(held) and not all(held):
+        return DEPENDS
+    if all(held):
+        return HOLDS if verdict == CONSISTENT else ROUNDS
+    return {"article": ARTICLE_ERROR, "sources": SOURCES_DISAGREE, "assumption": DEPENDS}[basis]
+
+
+def class_tally(classes) -> dict[str, int]:
+    """Count classes in the fixed order of CLASSES (zeros kept)."""
+    classes = list(classes)
+    unknown = set(classes) - set(CLASSES)
+    if unknown:
+        raise ValueError(f"unknown classes: {sorted(unknown)}")
+    return {c: classes.count(c) for c in CLASSES}
+
+
+def count_errors(rows) -> int:
+    """Distinct article errors among (class, error_key) pairs: two entries that find the same
+    error (one figure checked two ways) share an error_key and count once."""
+    return len({key for cls, key in rows if cls == ARTICLE_ERROR})
+
