@@ -263,6 +263,7 @@ class Claims:
     def get(self, cid: str) -> Claim:
         try:
             r = self._by_id[cid]
+            _USED.add(cid)
         except KeyError:
             close = [k for k in self._by_id if k.split(".")[0] == cid.split(".")[0]][:8]
             raise KeyError(f"no claim with id '{cid}' in data/claims.csv"
@@ -276,11 +277,29 @@ class Claims:
         mask = pd.Series(True, index=self.frame.index)
         for col, val in equals.items():
             mask &= self.frame[col] == val
-        return self.frame[mask]
+        return _used(self.frame[mask])
 
     def prefix(self, stem: str) -> pd.DataFrame:
         """Rows whose id starts with `stem.` (or equals it)."""
-        return self.frame[(self.frame["id"] == stem) | self.frame["id"].str.startswith(stem + ".")]
+        return _used(self.frame[(self.frame["id"] == stem) | self.frame["id"].str.startswith(stem + ".")])
+
+
+_USED: set[str] = set()
+
+
+def _used(rows: pd.DataFrame) -> pd.DataFrame:
+    _USED.update(rows["id"])
+    return rows
+
+
+def used_claims() -> list[str]:
+    """The ids of every claim this process has read through `claim`, `Claims.get`, `where` or
+    `prefix`, sorted. A chapter's last (hidden) cell shows this list, so the committed notebook
+    records which article figures the chapter uses and nbval proves the record reproduces;
+    `tests/test_claims_used.py` requires every claim to be used somewhere or to carry a reason
+    in `data/claims_context.csv`. (Reading `claims().frame` directly is not recorded: the
+    appendix shows every claim and must not count as a use.)"""
+    return sorted(_USED)
 
 
 @lru_cache(maxsize=None)
