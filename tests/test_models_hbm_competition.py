@@ -379,3 +379,33 @@ def test_hbm_growth_default_is_the_newsroom_figure():
     assert d["hbm_market_growth_2026_pct"] == _fin("HBM market growth (SK hynix Newsroom, BofA basis)", "2026")
     base = _fin("HBM market size (SK hynix Newsroom, BofA basis)", "2025")
     assert base * (1 + d["hbm_market_growth_2026_pct"] / 100) == pytest.approx(d["hbm_market_usd_bn"], abs=0.1)
+
+
+# --- HBM's share of sales from the bottom up -----------------------------------------------------
+
+def test_implied_hbm_sales_share():
+    # USD 40 bn market x 50% = USD 20 bn; x 1,500 won = 30,000 bn won = 30 trn won; / 100 trn = 30%
+    assert m.implied_hbm_sales_share_pct(40, 50, 100, 1500) == pytest.approx(30.0)
+    # twice the revenue halves the share
+    assert m.implied_hbm_sales_share_pct(40, 50, 200, 1500) == pytest.approx(15.0)
+    with pytest.raises(ValueError):
+        m.implied_hbm_sales_share_pct(40, 50, 0, 1500)
+    with pytest.raises(ValueError):
+        m.implied_hbm_sales_share_pct(40, 120, 100, 1500)
+
+
+def test_market_for_sales_share_inverts_the_implied_share():
+    # 30% of 100 trn won = 30 trn won; / 1,500 won = USD 20 bn; / 50% = USD 40 bn
+    assert m.market_for_sales_share_usd_bn(30, 100, 50, 1500) == pytest.approx(40.0)
+    mkt = m.market_for_sales_share_usd_bn(39, 208.7, 49, 1470)
+    assert m.implied_hbm_sales_share_pct(mkt, 49, 208.7, 1470) == pytest.approx(39.0)
+
+
+def test_end_capacity_for_market():
+    # USD 0.5 bn per thousand wafers a month: USD 100 bn needs 200k average; from 100k at the start
+    # the year must end at 300k, since (100 + 300) / 2 = 200
+    assert m.end_capacity_for_market(100, 0.5, 100) == pytest.approx(300.0)
+    # a market the start capacity alone more than carries needs an end below the start
+    assert m.end_capacity_for_market(100, 0.5, 40) == pytest.approx(60.0)
+    with pytest.raises(ValueError):
+        m.end_capacity_for_market(100, 0, 100)

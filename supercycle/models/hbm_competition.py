@@ -349,3 +349,43 @@ def growth_multiple_readings(low_multiple: float) -> dict[str, float]:
     if low_multiple <= 0:
         raise ValueError("the multiple must be positive")
     return {"to": low_multiple, "by": low_multiple + 1}
+
+
+# --- HBM's share of sales from the bottom up (CoWoS chain, supercycle.models.hbm_tam) --------
+
+def implied_hbm_sales_share_pct(market_usd_bn: float, value_share_pct: float, total_revenue_krw_trn: float,
+                                krw_per_usd: float) -> float:
+    """A vendor's HBM share of its own sales (per cent) implied by an HBM market, its value share of
+    that market and its total revenue: market x share (USD bn) x won per dollar / 1000 (trn won),
+    over total revenue (trn won). All inputs should be one year's."""
+    if market_usd_bn < 0:
+        raise ValueError("market size must be non-negative")
+    if not 0 <= value_share_pct <= 100:
+        raise ValueError("the value share must lie in [0, 100] per cent")
+    if krw_per_usd <= 0:
+        raise ValueError("the exchange rate must be positive")
+    if total_revenue_krw_trn <= 0:
+        raise ValueError("total revenue must be positive")
+    hbm_krw_trn = market_usd_bn * value_share_pct / 100 * krw_per_usd / 1000
+    return hbm_krw_trn / total_revenue_krw_trn * 100
+
+
+def market_for_sales_share_usd_bn(sales_share_pct: float, total_revenue_krw_trn: float, value_share_pct: float,
+                                  krw_per_usd: float) -> float:
+    """The HBM market (USD bn) at which a vendor's HBM sales are `sales_share_pct` of its total revenue,
+    given its value share: the inverse of `implied_hbm_sales_share_pct` in the market."""
+    if not 0 <= sales_share_pct <= 100:
+        raise ValueError("the sales share must lie in [0, 100] per cent")
+    return market_from_vendor_revenue_usd_bn(total_revenue_krw_trn * sales_share_pct / 100, value_share_pct, krw_per_usd)
+
+
+def end_capacity_for_market(start_k_per_month: float, market_per_k_usd_bn: float, market_usd_bn: float) -> float:
+    """The year-end capacity (thousand wafers a month) that carries `market_usd_bn` in a year that starts
+    at `start_k_per_month`, when the market is `market_per_k_usd_bn` per thousand wafers a month of
+    average capacity and the year's average capacity is the mean of its start and end (as in
+    hbm_tam.year_average_k): end = 2 x market / market_per_k - start."""
+    if market_per_k_usd_bn <= 0:
+        raise ValueError("the market per thousand wafers a month must be positive")
+    if start_k_per_month < 0 or market_usd_bn < 0:
+        raise ValueError("capacity and market cannot be negative")
+    return 2 * market_usd_bn / market_per_k_usd_bn - start_k_per_month
