@@ -137,7 +137,8 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
     seen, out = set(), []
     for js in context.get("script_files", []):
         attrs = getattr(js, "attributes", {}) or {}
-        key = (getattr(js, "filename", str(js)), tuple(sorted((k, str(v)) for k, v in attrs.items())))
+        # an inline script has filename None or "": both mean the same
+        key = (getattr(js, "filename", str(js)) or "", tuple(sorted((k, str(v)) for k, v in attrs.items())))
         if key in seen:
             continue
         seen.add(key)
@@ -324,13 +325,19 @@ window.VEGA_DEBUG = Object.assign(window.VEGA_DEBUG || {}, __VERSIONS__);
   function checkScroll() {
     scrollBoxes().forEach(function (box) {
       var wide = box.scrollWidth > box.clientWidth + 1;
+      var scrolls = wide || box.scrollHeight > box.clientHeight + 1;
       var hint = box.previousElementSibling;
       var hasHint = hint && hint.classList && hint.classList.contains("sc-scroll-hint");
       box.classList.toggle("sc-overflowing", wide);
-      if (wide) {
-        if (!box.hasAttribute("tabindex")) box.setAttribute("tabindex", "0");
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
         box.setAttribute("role", "region");
         box.setAttribute("aria-label", labelFor(box));
+        box.setAttribute("data-sc-focusable", "1");
+      } else if (!scrolls && box.getAttribute("data-sc-focusable")) {
+        ["tabindex", "role", "aria-label", "data-sc-focusable"].forEach(function (a) { box.removeAttribute(a); });
+      }
+      if (wide) {
         if (!hasHint) {
           hint = document.createElement("p");
           hint.className = "sc-scroll-hint";
@@ -338,10 +345,8 @@ window.VEGA_DEBUG = Object.assign(window.VEGA_DEBUG || {}, __VERSIONS__);
           hint.textContent = HINT;
           box.parentNode.insertBefore(hint, box);
         }
-      } else {
-        if (box.getAttribute("tabindex") === "0") box.removeAttribute("tabindex");
-        if (box.getAttribute("role") === "region") { box.removeAttribute("role"); box.removeAttribute("aria-label"); }
-        if (hasHint) hint.parentNode.removeChild(hint);
+      } else if (hasHint) {
+        hint.parentNode.removeChild(hint);
       }
     });
   }

@@ -397,6 +397,9 @@ CHART_CONTRAST_JS = """() => {
 # axe-core, from the pinned PyPI package axe-playwright-python (which ships axe.min.js).
 AXE_IMPACTS = ("serious", "critical")
 AXE_OPTIONS = {"resultTypes": ["violations"],
+               # no CSSOM preload: it re-fetches stylesheets by a wrong relative path (a 404
+               # for /basic.css), and only the css-orientation-lock rule uses it
+               "preload": False,
                # an "experimental" rule that axe leaves off by default; issue 16 found it failing
                "rules": {"label-content-name-mismatch": {"enabled": True}}}
 
