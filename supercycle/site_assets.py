@@ -275,12 +275,22 @@ window.VEGA_DEBUG = Object.assign(window.VEGA_DEBUG || {}, __VERSIONS__);
     scheduleScrollCheck();
     return res;
   }
+  // A chart that fills the column is not squeezed below MIN_FIT px (on a phone): it keeps that
+  // width and scrolls sideways, with the hint, rather than overlap its labels.
+  var MIN_FIT = 480;
+  function sized(spec, el) {
+    if (spec.width !== "container") return spec;
+    var box = el.parentElement || el;
+    if (box.clientWidth === 0 || box.clientWidth >= MIN_FIT) return spec;
+    var s = Object.assign({}, spec, { width: MIN_FIT - 140, autosize: { type: "pad" } });
+    return s;
+  }
   function draw(rec) {
     var dark = isDark();
     rec.dark = dark;
     if (rec.result) { try { rec.result.finalize(); } catch (e) { /* already gone */ } rec.result = null; }
     var opts = Object.assign({}, rec.opts, { actions: ACTIONS });
-    return original(rec.el, themed(rec.spec), opts).then(function (res) {
+    return original(rec.el, themed(sized(rec.spec, rec.el)), opts).then(function (res) {
       rec.result = res;
       return afterDraw(rec, res, dark);
     });
@@ -375,9 +385,18 @@ window.VEGA_DEBUG = Object.assign(window.VEGA_DEBUG || {}, __VERSIONS__);
   }
 
   function onReady() { fixNames(); checkScroll(); }
+  // Charts drawn while the page was still laying out may have fitted a wider column: redraw any
+  // column-filling chart whose drawing is wider than its wrapper.
+  function refit() {
+    charts.forEach(function (rec) {
+      if (rec.spec.width !== "container" || !rec.result) return;
+      var svg = rec.el.querySelector("svg.marks, canvas.marks"), wrap = rec.el.querySelector(".chart-wrapper");
+      if (svg && wrap && svg.getBoundingClientRect().width > wrap.getBoundingClientRect().width + 1) draw(rec);
+    });
+  }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", onReady);
   else onReady();
-  window.addEventListener("load", function () { setTimeout(onReady, 0); });
+  window.addEventListener("load", function () { setTimeout(function () { refit(); onReady(); }, 0); });
   window.addEventListener("resize", scheduleScrollCheck);
   new MutationObserver(function () { redrawIfThemeChanged(); setTimeout(fixNames, 0); })
     .observe(root, { attributes: true, attributeFilter: ["data-theme", "data-mode"] });
