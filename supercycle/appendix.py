@@ -22,7 +22,7 @@ import altair as alt
 import pandas as pd
 
 from . import charts
-from .nb import Html
+from .nb import Html, fmt_number, fmt_year
 from .data import CLAIM_COLUMNS, KINDS, TOPICS, UNITS
 from .numerals import EXEMPT, SCALE
 
@@ -81,7 +81,7 @@ def counts_chart(claims: pd.DataFrame, sources: pd.DataFrame) -> tuple[alt.Chart
         y=alt.Y("source:N", sort=list(sources["id"]), title="Article (source id)"),
         x=alt.X("figures:Q", stack="zero", title="Figures (count)"),
         color=alt.Color("kind:N", scale=alt.Scale(domain=list(KINDS)), title="Kind"),
-        order=alt.Order("kind:N"),
+        order=alt.Order("kind:O", sort="ascending"),
         tooltip=["source:N", "kind:N", "figures:Q"],
     ).properties(height=24 * max(len(sources), 1))
     return chart, frame
@@ -90,7 +90,7 @@ def counts_chart(claims: pd.DataFrame, sources: pd.DataFrame) -> tuple[alt.Chart
 def units_table() -> pd.DataFrame:
     """The unit vocabulary: unit, meaning, and the raw magnitude of one unit (blank if exempt)."""
     return pd.DataFrame([{"unit": u, "meaning": m,
-                          "one unit is": "—" if u in EXEMPT else f"{SCALE[u]:g}"}
+                          "one unit is": "—" if u in EXEMPT else fmt_number(SCALE[u], 6)}
                          for u, m in UNITS.items()])
 
 
@@ -106,13 +106,11 @@ def reference_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 # --- the claims explorer --------------------------------------------------------------------
 
-def _fmt(x: float) -> str:
-    return f"{x:,.6g}"
-
-
 def figure_text(value: float, low: float, high: float, unit: str) -> str:
-    """A figure as the table shows it: a range stays a range ('55–60 pct'), a bound says so."""
+    """A figure as the table shows it: a range stays a range ('55–60 pct'), a bound says so;
+    numbers with separators and no e-notation ('34,600,000 tb'), years without ('2028 year')."""
     nan = lambda x: x is None or (isinstance(x, float) and math.isnan(x))  # noqa: E731
+    _fmt = fmt_year if unit == "year" else (lambda x: fmt_number(x, 6))  # noqa: E731
     if not nan(low) and not nan(high):
         text = f"{_fmt(low)}–{_fmt(high)}"
     elif not nan(low):
@@ -132,10 +130,10 @@ _COLUMNS = [("id", "Claim id"), ("source_id", "Source"), ("topic", "Topic"), ("k
 
 _CSS = """
 #{id} .sc-claims-controls {{ display: flex; flex-wrap: wrap; gap: .5em 1em; align-items: center; margin: .5em 0; }}
-#{id} .sc-claims-scroll {{ max-height: 36em; overflow: auto; border: 1px solid #ddd; }}
+#{id} .sc-claims-scroll {{ max-height: 36em; overflow: auto; border: 1px solid var(--pst-color-border, #ddd); }}
 #{id} table {{ border-collapse: collapse; font-size: .85em; width: 100%; }}
-#{id} th {{ position: sticky; top: 0; background: #f5f5f5; text-align: left; }}
-#{id} th, #{id} td {{ padding: .25em .5em; border-bottom: 1px solid #eee; vertical-align: top; }}
+#{id} th {{ position: sticky; top: 0; background: var(--pst-color-surface, #f5f5f5); text-align: left; }}
+#{id} th, #{id} td {{ padding: .25em .5em; border-bottom: 1px solid var(--pst-color-border, #eee); vertical-align: top; }}
 #{id} td.sc-quote {{ min-width: 14em; }}
 #{id} tr.sc-hidden {{ display: none; }}
 """
@@ -224,7 +222,9 @@ def explorer_html(claims: pd.DataFrame, sources: pd.DataFrame, element_id: str =
     return (f'<div class="sc-claims" id="{eid}">'
             f"<style>{_CSS.format(id=eid)}</style>"
             + controls
-            + f'<div class="sc-claims-scroll"><table id="{eid}-table"><thead><tr>{head}</tr></thead>'
+            + f'<div class="sc-claims-scroll" tabindex="0" role="region" '
+            f'aria-label="Every figure in the articles: a table that scrolls">'
+            f'<table id="{eid}-table"><thead><tr>{head}</tr></thead>'
             + f"<tbody>{''.join(body)}</tbody></table></div>"
             + f"<script>{_JS.format(id=eid)}</script></div>")
 

@@ -5,6 +5,21 @@ title on every positional axis, with its unit in brackets), then displays one HT
 Altair chart, a source line, and a link that downloads the chart's data as CSV (a data: URI, so
 it works on the static site with no server and no network). Put the caption and figure name in
 the cell's `mystnb: figure` metadata, so the page shows a numbered, captioned figure.
+
+What chapter authors use (issue 16):
+
+- **Width.** `show()` makes a single or layered chart fill the text column (`width="container"`,
+  so it fits at 1280 px and on a phone); pass `fit=False` to keep a chart's own width. Faceted
+  and concatenated charts keep theirs: keep them under `MAX_WIDTH` (620 px) in total, or the
+  site shows them in a sideways-scrolling box with a "scroll" hint. Wide tables get the same box.
+- **Kind** (actual, forecast, estimate, target, plan, claim): `**charts.kind_encoding(df["kind"])`
+  in `.encode(...)` for lines, `charts.kind_encoding(df["kind"], mark="bar")` for bars: dash and
+  opacity differ by kind, and the legend draws the difference (and lists only the kinds present).
+- **Years on an axis:** encode them as ordinal (`"year:O"`), or give a quantitative year axis
+  `charts.YEAR_AXIS` (`format="d"`), so a reader never sees "2,026".
+- Each chart's menu offers SVG and PNG downloads (and its source); the CSV link sits below it.
+  Charts follow the site's light/dark theme (supercycle.site_assets redraws them): keep colours
+  to `PALETTE` and dark greys for ink, which the dark theme lightens.
 """
 from __future__ import annotations
 
@@ -23,6 +38,11 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F
 FORECAST_DASH = [5, 3]
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Sans CJK TC', sans-serif"
 WIDTH, HEIGHT = 560, 300
+# The widest a fixed-width chart should be: the text column is 672 px at a 1280 px window, less
+# the chart menu's button.
+MAX_WIDTH = 620
+# A quantitative axis of years: no thousands separator.
+YEAR_AXIS = {"format": "d"}
 
 
 @alt.theme.register("supercycle", enable=True)
@@ -36,7 +56,7 @@ def _theme() -> alt.theme.ThemeConfig:
                       "subtitleColor": "#555"},
             "axis": {"labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": 500,
                      "gridColor": "#e6e6e6", "domainColor": "#888", "tickColor": "#888"},
-            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom"},
+            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom", "labelLimit": 260},
             "bar": {"color": PALETTE[0]},
             "line": {"color": PALETTE[0], "strokeWidth": 2},
             "point": {"color": PALETTE[0], "filled": True, "size": 50},
@@ -48,11 +68,52 @@ class UnlabelledChart(ValueError):
     """A chart without a title, or with a positional axis that has no title naming its unit."""
 
 
+KINDS = ("actual", "estimate", "forecast", "target", "plan", "claim")
+KIND_DASH = {"actual": [1, 0], "estimate": [6, 2], "forecast": FORECAST_DASH, "target": [8, 2, 2, 2],
+             "plan": [2, 2], "claim": [1, 3]}
+KIND_OPACITY = {"actual": 1.0, "estimate": 0.8, "forecast": 0.55, "target": 0.55, "plan": 0.45,
+                "claim": 0.7}
+
+
+def _kinds_present(kinds) -> list[str]:
+    if kinds is None:
+        return list(KINDS)
+    present = {str(k) for k in kinds}
+    unknown = present - set(KINDS)
+    if unknown:
+        raise ValueError(f"unknown kind(s) {sorted(unknown)}; kinds are {', '.join(KINDS)}")
+    return [k for k in KINDS if k in present]
+
+
+def kind_encoding(kinds=None, *, field: str = "kind", mark: str = "line", title: str = "Kind") -> dict:
+    """Encodings that make a figure's kind visible, with a legend that draws the difference.
+
+    One line in a chart:
+
+        alt.Chart(df).mark_line().encode(x=..., y=..., **charts.kind_encoding(df["kind"]))
+        alt.Chart(df).mark_bar().encode(x=..., y=..., **charts.kind_encoding(df["kind"], mark="bar"))
+
+    `kinds`: the values present (e.g. the data's kind column), so the legend lists only those;
+    None lists all six. Lines (and rules, points) get a dash per kind (actuals solid, forecasts
+    dashed) and an opacity per kind (actuals opaque, forecasts and plans lighter); bars and areas
+    get the opacity and a dashed outline. Both channels share the field and title, so Vega-Lite
+    draws a single legend whose symbols are drawn with the dash and opacity they stand for.
+    """
+    domain = _kinds_present(kinds)
+    dash = alt.StrokeDash(f"{field}:O", title=title, sort=domain,
+                          scale=alt.Scale(domain=domain, range=[KIND_DASH[k] for k in domain]),
+                          legend=alt.Legend(symbolType="stroke" if mark in ("line", "rule") else "square",
+                                            symbolStrokeWidth=2, symbolSize=300,
+                                            symbolStrokeColor="#333333"))
+    opacity = alt.Opacity(f"{field}:O", title=title, sort=domain,
+                          scale=alt.Scale(domain=domain, range=[KIND_OPACITY[k] for k in domain]),
+                          legend=alt.Legend(symbolFillColor="#555555"))
+    return {"strokeDash": dash, "opacity": opacity}
+
+
 def kind_dash(field: str = "kind") -> alt.StrokeDash:
-    """Dashed strokes for forecasts, solid for actuals: the legend says which is which."""
-    return alt.StrokeDash(f"{field}:N", title="Kind",
-                          scale=alt.Scale(domain=["actual", "forecast", "estimate", "target", "plan", "claim"],
-                                          range=[[1, 0], FORECAST_DASH, [2, 2], [8, 2], [1, 3], [4, 1, 1, 1]]))
+    """Deprecated: use `kind_encoding`, whose legend shows the difference. (Dashes only.)"""
+    return kind_encoding(None, field=field)["strokeDash"]
 
 
 def _walk_encodings(spec: dict):
@@ -102,11 +163,30 @@ def chart_html(spec: dict) -> str:
     return bundle["text/html"]
 
 
-def show(chart: alt.TopLevelMixin, *, data: pd.DataFrame, source: str, name: str) -> Html:
+def fit_to_column(spec: dict) -> dict:
+    """A single or layered chart drawn as wide as its container (the text column); faceted,
+    concatenated and repeated charts, and charts whose width is a step per band, as they are."""
+    if any(k in spec for k in ("facet", "hconcat", "vconcat", "concat", "repeat")):
+        return spec
+    if "column" in (spec.get("encoding") or {}) or "row" in (spec.get("encoding") or {}):
+        return spec
+    width = spec.get("width")
+    if width is None or isinstance(width, (int, float)):
+        spec = dict(spec, width="container")
+        autosize = spec.get("autosize")
+        if not isinstance(autosize, dict):
+            spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+    return spec
+
+
+def show(chart: alt.TopLevelMixin, *, data: pd.DataFrame, source: str, name: str,
+         fit: bool = True) -> Html:
     """Display a labelled chart with its source line and a CSV download of `data`.
 
     `source` is the source line (e.g. a `Claim.citation`, or several joined with "; ").
     `name` is the figure's name (letters, digits, hyphens); the CSV is `<name>.csv`.
+    `fit` (default): a single or layered chart fills the text column (see `fit_to_column`);
+    `fit=False` keeps the chart's own width (keep it under MAX_WIDTH).
     """
     if not re.fullmatch(r"[a-z0-9][a-z0-9\-]*", name):
         raise ValueError(f"figure name '{name}' must be lower-case letters, digits and hyphens")
@@ -115,6 +195,8 @@ def show(chart: alt.TopLevelMixin, *, data: pd.DataFrame, source: str, name: str
     if data is None or len(data) == 0:
         raise ValueError(f"figure '{name}' has no data to offer as CSV")
     spec = check_labelled(chart)  # validated once; converting a chart to a spec is the slow part
+    if fit:
+        spec = fit_to_column(spec)
     block = (f'<div class="sc-figure" id="sc-{name}">' + chart_html(spec)
              + f'<p class="chart-source"><strong>Source:</strong> {html.escape(source)}'
              + f' · {csv_link(data, name + ".csv")}</p></div>')

@@ -41,7 +41,7 @@ class ParamTable:
 def _fmt(v: Any) -> str:
     if isinstance(v, float):
         # thousands separators, no exponent for ordinary magnitudes (1,000,000 not 1e+06)
-        return f"{v:,.0f}" if v.is_integer() and abs(v) < 1e15 else f"{v:,.6g}"
+        return fmt_number(v, 6)
     return str(v)
 
 
@@ -86,13 +86,116 @@ class Html:
         return self.text
 
 
-def table(df: pd.DataFrame, caption: str | None = None, floatfmt: str = "{:,.4g}") -> Html:
-    """A tidy HTML table for prose-like display (numbers formatted, index hidden)."""
+# --- formatting for people (issue 16): no reprs, no e-notation, years without separators ---
+
+def _is_missing(x: Any) -> bool:
+    try:
+        return x is None or bool(pd.isna(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def fmt_number(x: Any, digits: int = 3, *, sep: bool = True) -> str:
+    """A number as a reader should see it: `digits` significant figures (at least the whole
+    part), thousands separators, never e-notation; values within 1e-9 of zero (float noise such as
+    5.55e-16) are "0"; missing values are "–".
+
+    >>> fmt_number(34560000.0), fmt_number(6.97123), fmt_number(0.0123), fmt_number(5.55e-16)
+    ('34,560,000', '6.97', '0.0123', '0')
+    """
+    import math
+
+    if _is_missing(x):
+        return "–"
+    if isinstance(x, str):
+        return x
+    v = float(x)
+    if abs(v) < 1e-9:
+        return "0"
+    if float(v).is_integer() and abs(v) < 1e15:
+        return f"{v:,.0f}" if sep else f"{v:.0f}"
+    decimals = max(0, min(9, digits - 1 - math.floor(math.log10(abs(v)))))
+    text = f"{v:,.{decimals}f}" if sep else f"{v:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def fmt_year(x: Any) -> str:
+    """A year or a span of years: 2026, 2026.0, "2026" -> "2026"; "2027-2028" -> "2027–2028"."""
+    if _is_missing(x):
+        return "–"
+    if isinstance(x, str):
+        return x.strip().replace("-", "–") if x.strip()[:4].isdigit() else x
+    v = float(x)
+    return f"{v:.0f}" if v.is_integer() else fmt_number(v, sep=False)
+
+
+def fmt_value(x: Any, unit: str = "", digits: int = 3) -> str:
+    """A value in its unit: years (unit "year") without separators, others by `fmt_number`."""
+    if unit == "year":
+        return fmt_year(x)
+    text = fmt_number(x, digits)
+    return f"{text} {unit}".strip() if unit and text != "–" else text
+
+
+def fmt_range(low: Any, high: Any, unit: str = "", digits: int = 3) -> str:
+    """'55–60 %', 'over 50 %', 'under 50 %', or a single value, for a low/high pair."""
+    lo, hi = (None if _is_missing(v) else v for v in (low, high))
+    f = fmt_year if unit == "year" else (lambda v: fmt_number(v, digits))
+    if lo is not None and hi is not None:
+        text = f(lo) if lo == hi else f"{f(lo)}–{f(hi)}"
+    elif lo is not None:
+        text = f"over {f(lo)}"
+    elif hi is not None:
+        text = f"under {f(hi)}"
+    else:
+        return "–"
+    return f"{text} {unit}".strip() if unit and unit != "year" else text
+
+
+def _year_like(col: pd.Series) -> bool:
+    """A numeric column of whole numbers all between 1900 and 2100: read as years."""
+    if not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
+        return False
+    values = col.dropna()
+    return len(values) > 0 and bool((values == values.round()).all()) and bool(values.between(1900, 2100).all())
+
+
+def tidy(df: pd.DataFrame, digits: int = 3, years: list[str] | None = None) -> pd.DataFrame:
+    """A copy of `df` with every value as display text: year columns (named in `years`, or whole
+    numbers between 1900 and 2100) without separators, other numbers by `fmt_number`."""
+    out = df.copy()
+    for c in out.columns:
+        col = out[c]
+        if (years is not None and c in years) or (years is None and _year_like(col)):
+            out[c] = [fmt_year(v) for v in col]
+        elif pd.api.types.is_bool_dtype(col):
+            out[c] = ["yes" if v else "no" for v in col]
+        elif pd.api.types.is_numeric_dtype(col):
+            out[c] = [fmt_number(v, digits) for v in col]
+        else:
+            out[c] = ["–" if _is_missing(v) else (fmt_number(v, digits) if isinstance(v, float) else str(v))
+                      for v in col]
+    return out
+
+
+def table(df: pd.DataFrame, caption: str | None = None, floatfmt: str | None = None,
+          digits: int = 3, years: list[str] | None = None) -> Html:
+    """A tidy HTML table for prose-like display: numbers formatted for people (`tidy`: years
+    without separators, `digits` significant figures, no e-notation), index hidden, in a box
+    that scrolls sideways when the table is wider than the text column. `floatfmt` (e.g.
+    "{:.1f}") overrides the format of float columns that are not years."""
     import hashlib
     # A fixed uuid (from the content) keeps the HTML byte-identical between runs.
     uuid = "t" + hashlib.sha256(df.to_csv().encode()).hexdigest()[:10]
-    styler = df.style.set_uuid(uuid).hide(axis="index").format(
-        {c: floatfmt for c in df.columns if pd.api.types.is_float_dtype(df[c])}, na_rep="–")
+    shown = tidy(df, digits, years)
+    if floatfmt:
+        for c in df.columns:
+            if pd.api.types.is_float_dtype(df[c]) and not (years and c in years) and not (
+                    years is None and _year_like(df[c])):
+                shown[c] = ["–" if _is_missing(v) else floatfmt.format(v) for v in df[c]]
+    styler = shown.style.set_uuid(uuid).hide(axis="index")
     if caption:
         styler = styler.set_caption(caption)
-    return Html(styler.to_html(), df.to_string(index=False))
+    return Html(f'<div class="sc-scroll">{styler.to_html()}</div>', shown.to_string(index=False))

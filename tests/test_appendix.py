@@ -89,7 +89,7 @@ def test_units_table_covers_the_vocabulary():
     t = ap.units_table()
     assert list(t["unit"]) == list(sd.UNITS)
     by = dict(zip(t["unit"], t["one unit is"]))
-    assert by["usd_bn"] == "1e+09" and by["krw_trn"] == "1e+12" and by["date"] == "—"
+    assert by["usd_bn"] == "1,000,000,000" and by["krw_trn"] == "1,000,000,000,000" and by["date"] == "—"
 
 
 def test_explorer_html_is_self_contained_and_complete():
