@@ -215,9 +215,23 @@ def _init_worker(root: str) -> None:
 def _execute(src: str, out: str, params: dict) -> dict | None:
     """One chapter, in a pool worker. Returns None, or {cell, ename, evalue} of the failure."""
     import papermill
+    from jupyter_client import AsyncKernelManager
+    from traitlets import default
+
+    class IPCKernelManager(AsyncKernelManager):
+        """Kernels on Unix sockets of their own: TCP ports picked by kernels starting at the same
+        time (on a shared machine) collide, and the kernel dies before it starts."""
+        @default("transport")
+        def _transport(self):
+            return "ipc"
+
+        @default("ip")
+        def _ip(self):
+            return os.path.join(tempfile.gettempdir(), f"supercycle-kernel-{os.getpid()}-{id(self)}")
+
     try:
-        papermill.execute_notebook(src, out, parameters=params, cwd=str(Path(src).parent),
-                                   progress_bar=False, request_save_on_cell_execute=False)
+        papermill.execute_notebook(src, out, parameters=params, cwd=str(Path(src).parent), progress_bar=False,
+                                   request_save_on_cell_execute=False, kernel_manager_class=IPCKernelManager)
     except papermill.PapermillExecutionError as exc:
         nb = nbformat.read(out, as_version=4)  # papermill put a marker cell first: skip it
         cells = [c for c in nb.cells if "papermill-error-cell-tag" not in c.metadata.get("tags", [])]
@@ -235,6 +249,7 @@ def _kill_workers() -> None:
     for child in multiprocessing.active_children():
         try:
             p = psutil.Process(child.pid)
+            p.suspend()  # so that it starts no kernel between the listing and the kill
             procs += p.children(recursive=True) + [p]
         except psutil.NoSuchProcess:
             pass

@@ -256,7 +256,7 @@ def test_papermill_direct_bad_and_unknown_parameters_give_one_line(tmp_path):
                              cwd=CH_F.path.parent, env=env, capture_output=True, text=True, timeout=300)
         assert res.returncode != 0, res.stderr
         lines = [l for l in res.stderr.splitlines()
-                 if l.strip() and not l.startswith(("Input Notebook", "Output Notebook", "[IPKernelApp]"))]
+                 if l.strip() and not l.startswith(("Input Notebook", "Output Notebook", "[IPKernelApp]", "Executing", "Passed unknown parameter"))]
         assert len(lines) == 1 and lines[0].startswith("papermill: ParamError: "), res.stderr
         for word in words:
             assert word in lines[0], (word, lines[0])
