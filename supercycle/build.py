@@ -28,6 +28,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
@@ -273,7 +274,8 @@ def _say_once(failures: list[tuple[str, object, str]]) -> str:
 def execute_chapters(plan: Plan, staging: Path, dest_chapters: Path, jobs: int, use_cache: bool,
                      force: set[str] = frozenset(), log=print, while_running=None) -> list[tuple]:
     """Execute (or reuse) every chapter's notebook into `staging`; return [(chapter, key,
-    changed values)]. `while_running()` is called once the chapters are queued. Raises BuildError."""
+    changed values)]. `while_running()` is called once the chapters are queued (and the workers
+    forked), or at once if every chapter is cached. Raises BuildError."""
     from tqdm import tqdm
     planned, to_run = [], []
     for ch in CHAPTERS:
@@ -435,19 +437,26 @@ def build(plan: Plan, jobs: int, use_cache: bool = True, site: bool = True,
         executed, assets, book = staging / "executed", staging / "assets", staging / "book"
         executed.mkdir()
 
-        def make_assets():  # the offline chart scripts, made while the chapters execute
+        errors: list[Exception] = []
+
+        def make_assets():  # the offline chart scripts (seconds of uninterruptible bundling)
             from .site_assets import write_static
             try:
                 write_static(assets)
             except Exception as exc:
-                raise BuildError(f"could not write the offline chart scripts: {exc}") from None
-
+                errors.append(exc)
+        # Made in a thread while the chapters execute, started once the pool's workers are forked.
+        assets_thread = threading.Thread(target=make_assets, daemon=True)
         t0 = time.monotonic()
         done = execute_chapters(plan, executed, dest_chapters, jobs, use_cache, force, log,
-                                make_assets if site else None)
+                                assets_thread.start if site else None)
         log(f"chapters ready in {time.monotonic() - t0:.1f}s")
         new_html = None
         if site:
+            while assets_thread.is_alive():
+                assets_thread.join(0.2)  # short joins: Ctrl-C still stops the build at once
+            if errors:
+                raise BuildError(f"could not write the offline chart scripts: {errors[0]}")
             stage_book(book, executed, plan, assets)
             key = book_digest(book)
             key_file = dest_html / SITE_KEY_FILE

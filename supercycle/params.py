@@ -69,56 +69,43 @@ class Param:
 
     def check(self, value: Any, chapter: str) -> Any:
         """Return `value` converted to this parameter's type, or raise ParamError."""
-        def fail(why: str = ""):
-            raise ParamError(
-                f"{chapter}.{self.name} = {short(value)}: {why + '; ' if why else ''}allowed: {self.allowed()}"
-                + (f" ({self.unit})" if self.unit else ""))
+        def fail(why: str):
+            raise ParamError(f"{chapter}.{self.name} = {short(value)}: {why}; allowed: {self.allowed()}"
+                             + (f" ({self.unit})" if self.unit else ""))
 
         if self.type == "bool":
-            if isinstance(value, bool):
-                return value
             if isinstance(value, str) and value.lower() in ("true", "false"):
                 return value.lower() == "true"
-            fail("not a boolean")
+            return value if isinstance(value, bool) else fail("not a boolean")
         if self.type == "str":
             if not isinstance(value, str):
                 fail("not a string")
-            if self.choices:
-                if value not in self.choices:
-                    fail("not an allowed value")
-            elif not SAFE_STRING.match(value):
+            if self.choices and value not in self.choices:
+                fail("not an allowed value")
+            if not self.choices and not SAFE_STRING.match(value):
                 fail("contains characters that are not allowed")
             return value
-        # numbers
-        if isinstance(value, bool):
-            fail("a boolean is not a number")
+        num = value
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            fail("a boolean is not a number" if isinstance(value, bool) else "not a number")
         if isinstance(value, str):
             text = value.strip()
             if len(text) > 64 or not re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?", text):
                 fail("not a number (ASCII digits only)")
-            value_num = float(text)
-            if self.type == "int":
-                if not re.fullmatch(r"[+-]?[0-9]+", text):
-                    fail("not an integer")
-                value_num = int(text)
-        elif isinstance(value, (int, float)):
-            value_num = value
-        else:
-            fail("not a number")
-        if isinstance(value_num, float) and not math.isfinite(value_num):
+            num = int(text) if re.fullmatch(r"[+-]?[0-9]+", text) else float(text)
+        if isinstance(num, float) and not math.isfinite(num):
             fail("not finite")
-        if self.type == "int":
-            if isinstance(value_num, float):
-                if not value_num.is_integer():
-                    fail("not an integer")
-                value_num = int(value_num)
-        else:
-            value_num = float(value_num)
-        if self.min is not None and value_num < self.min:
+        if self.type == "int" and isinstance(num, float) and not num.is_integer():
+            fail("not an integer")
+        try:
+            num = int(num) if self.type == "int" else float(num)
+        except OverflowError:
+            fail("not finite")
+        if self.min is not None and num < self.min:
             fail("below the minimum")
-        if self.max is not None and value_num > self.max:
+        if self.max is not None and num > self.max:
             fail("above the maximum")
-        return value_num
+        return num
 
 
 def _fmt(x: float) -> str:
@@ -167,15 +154,6 @@ def check_rules(chapter_key: str, values: dict[str, Any]) -> None:
         if not test(values[left], values[right]):
             raise ParamError(f"{key}.{left} = {short(values[left])} and {key}.{right} = {short(values[right])}: "
                              f"allowed: {left} {words} {right}")
-
-
-def validate_all(chapter_key: str, values: dict[str, Any]) -> dict[str, Any]:
-    """Validate a whole set of values for one chapter (missing names take their defaults)."""
-    out = defaults(chapter_key)
-    for name, value in values.items():
-        out[name] = validate_value(chapter_key, name, value)
-    check_rules(chapter_key, out)
-    return out
 
 
 # --- scenarios ------------------------------------------------------------------------------
