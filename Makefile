@@ -4,7 +4,7 @@
 PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-16)
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | sha256sum | cut -c1-16)
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 export PYTHONHASHSEED := 0
 
@@ -12,12 +12,14 @@ export PYTHONHASHSEED := 0
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found (set PYTHON=/path/to/python3.11)"; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	@# Make the package importable from any folder (papermill and nbval run in chapters/).
-	$(PY) -c 'import sysconfig, pathlib; pathlib.Path(sysconfig.get_paths()["purelib"], "supercycle-project.pth").write_text("$(CURDIR)\n")'
+	@# The package itself, editable (pyproject.toml): importable from any folder (papermill and
+	@# nbval run in chapters/). Older venvs had a supercycle-project.pth file instead: remove it.
+	@rm -f $(VENV)/lib/python*/site-packages/supercycle-project.pth
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@rm -f $(VENV)/.installed-* && touch $@
 
 book: $(STAMP)

@@ -1,24 +1,26 @@
 """Execute the chapters with papermill (in parallel, cached) and build the site atomically.
 
-The pipeline, in order:
-1. the caller has validated every parameter (`params.make_plan`); nothing here runs on bad input;
-2. each chapter gets a content hash of its notebook source, parameter values, every file in
-   `data/`, the package source and the pinned requirements; a notebook already executed with
-   that hash (committed in `chapters/`, in the scenario folder, or in `_build/.cache/`) is reused;
-3. the other chapters run in parallel, executed by papermill into a staging folder, in worker
-   processes that each have their own session (so Ctrl-C or SIGTERM can stop them and their
-   kernels); kernels are forked from a process that has the common imports done, and started
-   ahead of their chapter (`supercycle.executor`);
-4. executed notebooks are normalised so that rebuilds are byte-identical (no papermill timings,
-   no absolute paths, Altair's random div ids replaced by stable ones);
-5. Jupyter Book builds the site from a staging copy of the book (warnings are errors);
-6. only when everything has succeeded are the notebooks and the site swapped into place.
-An error or an interrupt at any step leaves the previous site and notebooks as they were.
+1. The caller has validated every parameter and the layout (`params.make_plan`,
+   `registry.check_layout`); nothing here runs on bad input.
+2. A chapter's cache key hashes exactly what it reads (`chapter_inputs`): its notebook source,
+   its parameter values, `data/`, the pins, its parameter declaration, the package modules its
+   notebook imports (followed through their own imports), and, for a chapter whose notebook
+   imports `supercycle.params` (to show the scenario files), `params/` and every declaration.
+3. A notebook is reused only if it carries that key and its outputs are the ones the build wrote
+   (a digest in its metadata), so a notebook re-executed by hand is executed again.
+4. The other chapters run in a process pool, one `papermill.execute_notebook` per chapter.
+5. Executed notebooks are normalised so that rebuilds are byte-identical.
+6. Jupyter Book builds the site from a staging copy of the book (warnings are errors).
+7. Only when everything has succeeded are the notebooks and the site swapped into place; a
+   failed chapter's executed notebook is kept as `_build/failed/<chapter>.ipynb`.
 """
 from __future__ import annotations
 
+import ast
+import functools
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -28,102 +30,162 @@ import sys
 import tempfile
 import threading
 import time
-from queue import Empty, Queue
-from dataclasses import dataclass
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 
 import nbformat
 
 from . import ROOT
 from .params import Plan, defaults
-from .registry import Chapter, existing_chapters
+from .registry import CHAPTERS, Chapter
 
 BUILD = ROOT / "_build"
 CACHE = BUILD / ".cache"
+FAILED = BUILD / "failed"
 SITE_KEY_FILE = ".supercycle-site-key"
-# Files that make up the book besides the executed notebooks.
-BOOK_FILES = ("_config.yml", "_toc.yml", "index.md")
-BOOK_DIRS = ("_static",)
+BOOK_FILES = ("_config.yml", "_toc.yml", "index.md")  # the book besides the notebooks
 ALTAIR_ID = re.compile(r"altair-viz-[0-9a-f]{32}")
-# Kernels inherit this, so set iteration order (and anything hashed) is the same on every run.
-KERNEL_ENV = {"PYTHONHASHSEED": "0"}
 
 
 class BuildError(RuntimeError):
     """A build step failed; str() says which chapter, which cell and what error."""
 
 
-# --- content hashes --------------------------------------------------------------------------
+# --- what a chapter reads, and its cache key ----------------------------------------------------
 
-def _hash_files(paths, h) -> None:
-    for p in sorted(paths, key=lambda q: q.relative_to(ROOT).as_posix()):
-        h.update(p.relative_to(ROOT).as_posix().encode())
-        h.update(b"\0")
-        h.update(p.read_bytes())
-        h.update(b"\0")
+def _files(folder: Path, suffix: str = "") -> set[Path]:
+    return {p for p in folder.rglob(f"*{suffix}") if p.is_file() and "__pycache__" not in p.parts
+            and not p.name.startswith(".")}
 
 
-def _tree_files(folder: Path, suffixes: tuple[str, ...] | None = None):
-    for p in folder.rglob("*"):
-        if not p.is_file() or "__pycache__" in p.parts or p.name.startswith("."):
+def _module_file(name: str) -> Path | None:
+    base = ROOT.joinpath(*name.split("."))
+    return next((p for p in (base.with_suffix(".py"), base / "__init__.py") if p.is_file()), None)
+
+
+def _imported(tree: ast.AST, module: str = "", is_pkg: bool = False) -> set[str]:
+    """Names of the `supercycle` modules a parsed module or cell may import (also `from pkg import mod`)."""
+    out, todo = set(), list(tree.body)
+    while todo:  # statements only (imports are statements), including nested blocks
+        node = todo.pop()
+        todo += [n for f in ("body", "orelse", "finalbody", "handlers", "cases") for n in getattr(node, f, ())
+                 if isinstance(n, (ast.stmt, ast.excepthandler, ast.match_case))]
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            parts = module.split(".")[:None if is_pkg else -1]
+            base = node.module or ""
+            if node.level:
+                base = ".".join(parts[:len(parts) - node.level + 1] + ([node.module] if node.module else []))
+            out |= {base} | {f"{base}.{a.name}" for a in node.names}
+    return {m for m in out if m.split(".")[0] == "supercycle"}
+
+
+@functools.lru_cache(maxsize=None)
+def _module_imports(path: Path, name: str, _stamp: tuple) -> frozenset:
+    return frozenset(_imported(ast.parse(path.read_bytes()), name, path.name == "__init__.py"))
+
+
+def package_modules(code: list[str]) -> tuple[set[Path], set[str]] | None:
+    """(the package files that cells of `code` import, with their own imports and parent packages;
+    the modules the cells import themselves). None if a cell cannot be parsed."""
+    direct = set()
+    for src in code:
+        if "supercycle" not in src:
             continue
-        if suffixes and p.suffix not in suffixes:
-            continue
-        yield p
+        try:
+            direct |= _imported(ast.parse(re.sub(r"(?m)^(\s*)[%!].*$", r"\1pass", src)))
+        except SyntaxError:
+            return None
+    files: set[Path] = set()
+    todo = set(direct)
+    while todo:
+        parts = todo.pop().split(".")
+        for i in range(1, len(parts) + 1):
+            path = _module_file(".".join(parts[:i]))
+            if path is not None and path not in files:
+                files.add(path)
+                st = path.stat()
+                todo |= _module_imports(path, ".".join(parts[:i]), (st.st_mtime_ns, st.st_size))
+    return files, direct
 
 
-def inputs_digest() -> str:
-    """Hash of everything a chapter may read besides its own notebook: data/, the package, pins."""
-    h = hashlib.sha256()
-    _hash_files(list(_tree_files(ROOT / "data")), h)
-    _hash_files(list(_tree_files(ROOT / "supercycle", (".py",))), h)
-    _hash_files([ROOT / "requirements.txt"], h)
-    return h.hexdigest()
+def chapter_inputs(ch: Chapter, nb: dict | None = None) -> list[Path]:
+    """Every file whose content a chapter's outputs depend on, besides its notebook and values."""
+    nb = nb or _read(ch.path)
+    found = package_modules([_text(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"])
+    files = _files(ROOT / "data") | {ROOT / "requirements.txt"}
+    files |= _files(ROOT / "supercycle", ".py") if found is None else found[0]
+    files.add(ROOT / "supercycle" / "chapter_params" / f"{ch.key}.py")
+    if found is None or "supercycle.params" in found[1]:  # the notebook reads scenario files
+        files |= _files(ROOT / "params") | _files(ROOT / "supercycle" / "chapter_params", ".py")
+    return sorted((p for p in files if p.is_file()), key=lambda p: p.relative_to(ROOT).as_posix())
 
 
-def notebook_source(nb) -> list:
+def _read(path: Path) -> dict:
+    """A notebook as plain JSON (nbformat's reading and validation are slow)."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _text(source) -> str:
+    return "".join(source) if isinstance(source, list) else source
+
+
+def notebook_source(nb: dict) -> list:
     """What defines a notebook's execution: cell types, sources and tags (not outputs, not the
     papermill-injected parameters, which are hashed as values instead)."""
-    return [(c.cell_type, c.source, sorted(c.get("metadata", {}).get("tags", [])))
-            for c in nb.cells if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
+    return [(c["cell_type"], _text(c["source"]), sorted(c.get("metadata", {}).get("tags", [])))
+            for c in nb["cells"] if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
 
 
-def cache_key(chapter: Chapter, values: dict, digest: str | None = None) -> str:
-    nb = nbformat.read(chapter.path, as_version=4)
-    h = hashlib.sha256()
-    h.update(json.dumps(notebook_source(nb), ensure_ascii=False).encode())
-    h.update(json.dumps(values, sort_keys=True, default=str).encode())
-    h.update((digest or inputs_digest()).encode())
+def cache_key(ch: Chapter, values: dict) -> str:
+    nb = _read(ch.path)
+    h = hashlib.sha256(json.dumps([notebook_source(nb), values],
+                                  sort_keys=True, default=str, ensure_ascii=False).encode())
+    for p in chapter_inputs(ch, nb):
+        h.update(p.relative_to(ROOT).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
     return h.hexdigest()
 
 
-def _cached_notebook(key: str, candidates: list[Path]) -> Path | None:
+def outputs_digest(nb: dict) -> str:
+    """Hash of a notebook (plain JSON) as the build wrote it, apart from the build's own stamp."""
+    rest = {**nb, "metadata": {k: v for k, v in nb["metadata"].items() if k != "supercycle"}}
+    return hashlib.sha256(json.dumps(rest, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def cached_notebook(key: str, candidates: list[Path]) -> Path | None:
+    """The first candidate executed by the build with this key and not changed since."""
     for path in candidates:
-        if path.exists():
-            try:
-                nb = nbformat.read(path, as_version=4)
-            except Exception:
-                continue
-            if nb.metadata.get("supercycle", {}).get("cache_key") == key and not _has_errors(nb):
-                return path
+        try:
+            nb = _read(path)
+        except (OSError, ValueError, KeyError):
+            continue
+        stamp = nb.get("metadata", {}).get("supercycle", {})
+        if stamp.get("cache_key") == key and stamp.get("outputs") == outputs_digest(nb):
+            return path
     return None
 
 
-def _has_errors(nb) -> bool:
-    return any(o.get("output_type") == "error" for c in nb.cells if c.cell_type == "code"
-               for o in c.get("outputs", []))
-
-
-# --- normalisation ---------------------------------------------------------------------------
+# --- normalisation ------------------------------------------------------------------------------
 
 def normalize(nb, chapter_key: str, key: str, changed: dict) -> None:
-    """Make an executed notebook byte-identical across runs, and hide papermill's parameter cell."""
+    """Make an executed notebook byte-identical across runs, hide papermill's parameter cell and
+    stamp it with its cache key and the digest of its outputs."""
     nb.metadata.pop("papermill", None)
-    nb.metadata["supercycle"] = {"cache_key": key, "chapter": chapter_key, "parameters": changed}
+    nb.metadata.pop("supercycle", None)
     ids: dict[str, str] = {}
 
     def stable_id(match: re.Match) -> str:
         return ids.setdefault(match.group(0), f"altair-viz-{chapter_key.replace('_', '-')}-{len(ids) + 1}")
+
+    def fix(val):
+        if isinstance(val, str):
+            return ALTAIR_ID.sub(stable_id, val)
+        if isinstance(val, list):
+            return [fix(v) for v in val]
+        if isinstance(val, dict):
+            return {k: fix(v) for k, v in val.items()}
+        return val
 
     for i, cell in enumerate(nb.cells):
         cell.metadata.pop("papermill", None)
@@ -132,260 +194,196 @@ def normalize(nb, chapter_key: str, key: str, changed: dict) -> None:
         tags = cell.metadata.get("tags", [])
         if "injected-parameters" in tags and "remove-cell" not in tags:
             cell.metadata["tags"] = tags + ["remove-cell"]
-        if cell.cell_type != "code":
-            continue
         for out in cell.get("outputs", []):
             for field in ("data", "text"):
-                blob = out.get(field)
-                if isinstance(blob, str):
-                    out[field] = ALTAIR_ID.sub(stable_id, blob)
-                elif isinstance(blob, dict):
-                    for mime, val in blob.items():
-                        if isinstance(val, str):
-                            blob[mime] = ALTAIR_ID.sub(stable_id, val)
-                        elif isinstance(val, list):
-                            blob[mime] = [ALTAIR_ID.sub(stable_id, v) if isinstance(v, str) else v for v in val]
+                if field in out:
+                    out[field] = fix(out[field])
+    nb.metadata["supercycle"] = {"cache_key": key, "chapter": chapter_key, "parameters": changed}
+    nb.metadata["supercycle"]["outputs"] = outputs_digest(json.loads(nbformat.writes(nb)))
 
 
-# --- execution ------------------------------------------------------------------------------
+# --- execution ----------------------------------------------------------------------------------
 
-@dataclass
-class Job:
-    chapter: Chapter
-    values: dict        # all resolved values
-    injected: dict      # values that differ from the notebook's defaults (what papermill injects)
-    key: str
-    out: Path           # where the executed notebook is written (staging)
-    reused: Path | None = None
+def _init_worker(root: str) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # Kernels inherit this: the same hash seed on every run, and this checkout's package.
+    os.environ.update(PYTHONHASHSEED="0", PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
+    # Kernels write their own log lines (TCP warnings, shutdown notices) to stderr: keep them in a file.
+    os.dup2(os.open(os.path.join(root, "_build", "kernels.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND), 2)
 
 
-class Runner:
-    """Starts worker processes, each in its own session, so an interrupt can stop them all."""
+def _execute(src: str, out: str, params: dict) -> dict | None:
+    """One chapter, in a pool worker. Returns None, or {cell, ename, evalue} of the failure."""
+    import papermill
+    from jupyter_client import AsyncKernelManager
+    from traitlets import default
 
-    def __init__(self, log_dir: Path):
-        self.procs: set[subprocess.Popen] = set()
-        self.lock = threading.Lock()
-        self.stopping = False
-        self.log_dir = log_dir
+    class IPCKernelManager(AsyncKernelManager):
+        """Kernels on Unix sockets of their own: TCP ports picked by kernels starting at the same
+        time (on a shared machine) collide, and the kernel dies before it starts."""
+        @default("transport")
+        def _transport(self):
+            return "ipc"
 
-    def worker(self, n: int) -> subprocess.Popen | None:
-        env = dict(os.environ, **KERNEL_ENV)
-        env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-        with self.lock:
-            if self.stopping:
-                return None
-            p = subprocess.Popen([sys.executable, "-c", "import sys; from supercycle.executor import worker_main; "
-                                  "sys.exit(worker_main())"],
-                                 cwd=ROOT, env=env, start_new_session=True, text=True,
-                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                 stderr=open(self.log_dir / f"worker-{n}.log", "w"))
-            self.procs.add(p)
-        return p
+        @default("ip")
+        def _ip(self):
+            return os.path.join(tempfile.gettempdir(), f"supercycle-kernel-{os.getpid()}-{id(self)}")
 
-    @staticmethod
-    def run(p: subprocess.Popen, job: "Job", error_file: Path, warm: bool = False) -> int:
-        """Send one chapter to worker `p` and wait for its answer (-1: the worker died).
-        `warm`: more chapters are queued, so the worker should start its next kernel now."""
+    try:
+        papermill.execute_notebook(src, out, parameters=params, cwd=str(Path(src).parent), progress_bar=False,
+                                   request_save_on_cell_execute=False, kernel_manager_class=IPCKernelManager)
+    except papermill.PapermillExecutionError as exc:
+        nb = nbformat.read(out, as_version=4)  # papermill put a marker cell first: skip it
+        cells = [c for c in nb.cells if "papermill-error-cell-tag" not in c.metadata.get("tags", [])]
+        injected = any("injected-parameters" in c.metadata.get("tags", []) for c in cells[:exc.cell_index])
+        return {"cell": exc.cell_index - injected, "ename": exc.ename, "evalue": exc.evalue}
+    except Exception as exc:
+        return {"cell": None, "ename": type(exc).__name__, "evalue": str(exc)}
+    return None
+
+
+def _kill_workers() -> None:
+    """Kill the pool's workers and the kernels they started (kernels run in their own sessions)."""
+    import psutil
+    procs = []
+    for child in multiprocessing.active_children():
         try:
-            p.stdin.write(json.dumps({"src": str(job.chapter.path), "out": str(job.out),
-                                      "params": json.dumps(job.injected), "error_file": str(error_file),
-                                      "warm": warm}) + "\n")
-            p.stdin.flush()
-            answer = p.stdout.readline()
-        except (BrokenPipeError, OSError):
-            answer = ""
-        if not answer:
-            if not error_file.exists():
-                error_file.write_text(json.dumps({"cell": None, "ename": "WorkerDied",
-                                                  "evalue": "the process executing the chapter ended"}))
-            return -1
-        return json.loads(answer)["rc"]
-
-    def close(self) -> None:
-        with self.lock:
-            for p in list(self.procs):
-                try:
-                    p.stdin.close()
-                except OSError:
-                    pass
-        for p in list(self.procs):
-            p.wait()
-
-    def stop(self) -> None:
-        with self.lock:
-            self.stopping = True
-            for p in list(self.procs):
-                try:
-                    os.killpg(p.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
+            p = psutil.Process(child.pid)
+            p.suspend()  # so that it starts no kernel between the listing and the kill
+            procs += p.children(recursive=True) + [p]
+        except psutil.NoSuchProcess:
+            pass
+    for p in procs:
+        try:
+            p.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(procs, timeout=10)
 
 
-class Progress:
-    def __init__(self, total: int, stream=sys.stderr):
-        self.total, self.done, self.stream = total, 0, stream
-        self.tty = stream.isatty()
-
-    def line(self, text: str) -> None:
-        if self.tty:
-            self.stream.write("\r\033[K")
-        print(text, file=self.stream, flush=True)
-        self.bar()
-
-    def step(self) -> None:
-        self.done += 1
-        self.bar()
-
-    def bar(self) -> None:
-        if self.tty and self.total:
-            n = int(30 * self.done / self.total)
-            self.stream.write(f"\r[{'#' * n}{'.' * (30 - n)}] {self.done}/{self.total} chapters")
-            self.stream.flush()
-
-    def close(self) -> None:
-        if self.tty:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
+def _say_once(failures: list[tuple[str, object, str]]) -> str:
+    """'chapters a (cell 3), b (cell 5): ValueError: x' with each distinct error said once."""
+    by_error: dict[str, list[str]] = {}
+    for key, cell, error in failures:
+        where = f"cell {cell}" if cell is not None else "before any cell ran"
+        by_error.setdefault(error, []).append(f"{key} ({where})")
+    return "; ".join(f"chapter{'s' if len(w) > 1 else ''} {', '.join(w)}: {e}" for e, w in by_error.items())
 
 
 def execute_chapters(plan: Plan, staging: Path, dest_chapters: Path, jobs: int, use_cache: bool,
-                     force: set[str] = frozenset(), log=print) -> list[Job]:
-    """Execute (or reuse) every existing chapter's notebook into `staging`. Raises BuildError."""
-    digest = inputs_digest()
-    planned: list[Job] = []
-    for ch in existing_chapters():
-        values = plan.values[ch.key]
+                     force: set[str] = frozenset(), log=print, while_running=None) -> list[tuple]:
+    """Execute (or reuse) every chapter's notebook into `staging`; return [(chapter, key,
+    changed values)]. `while_running()` is called once the chapters are queued (and the workers
+    forked), or at once if every chapter is cached. Raises BuildError."""
+    from tqdm import tqdm
+    planned, to_run = [], []
+    for ch in CHAPTERS:
         d = defaults(ch.key)
-        injected = {k: v for k, v in values.items() if d.get(k) != v}
-        key = cache_key(ch, values, digest)
-        job = Job(ch, values, injected, key, staging / ch.notebook)
+        injected = {k: v for k, v in plan.values[ch.key].items() if d.get(k) != v}
+        key = cache_key(ch, plan.values[ch.key])
+        planned.append((ch, key, injected))
+        reused = None
         if use_cache and ch.key not in force:
-            job.reused = _cached_notebook(key, [dest_chapters / ch.notebook, ch.path, CACHE / f"{key}.ipynb"])
-        planned.append(job)
-
-    to_run = [j for j in planned if j.reused is None]
-    progress = Progress(len(planned))
-    for j in planned:
-        if j.reused is not None:
-            shutil.copyfile(j.reused, j.out)
-            progress.line(f"  cached   {j.chapter.key} (unchanged)")
-            progress.step()
-    failures: list[str] = []
-    errors_dir = staging / ".errors"
-    errors_dir.mkdir(exist_ok=True)
-    runner = Runner(errors_dir)
-    queue: "Queue[Job]" = Queue()
-    for j in to_run:
-        queue.put(j)
-    done_lock = threading.Lock()
-
-    def report(job: Job, rc: int, dt: float) -> None:
-        with done_lock:
-            progress.step()
-            if rc == 0:
-                nb = nbformat.read(job.out, as_version=4)
-                normalize(nb, job.chapter.key, job.key, job.injected)
-                nbformat.write(nb, job.out)
-                CACHE.mkdir(parents=True, exist_ok=True)
-                tmp = CACHE / f".{job.key}.tmp"
-                shutil.copyfile(job.out, tmp)
-                os.replace(tmp, CACHE / f"{job.key}.ipynb")
-                progress.line(f"  done     {job.chapter.key} in {dt:.1f}s")
-            else:
-                err_path = errors_dir / f"{job.chapter.key}.json"
-                err = json.loads(err_path.read_text()) if err_path.exists() else {}
-                cell = err.get("cell")
-                where = f"cell {cell}" if cell is not None else "before any cell ran"
-                failures.append(f"chapter {job.chapter.key} ({job.chapter.notebook}), {where}: "
-                                f"{err.get('ename', 'error')}: {str(err.get('evalue', '')).strip()[:400]}")
-                progress.line(f"  FAILED   {job.chapter.key} in {dt:.1f}s")
-
-    def work(n: int) -> None:
-        p = None
-        while not runner.stopping:
-            try:
-                job = queue.get_nowait()
-            except Empty:
-                break
-            if p is None or p.poll() is not None:
-                p = runner.worker(n)
-                if p is None:
-                    break
-            progress.line(f"  start    {job.chapter.key}")
-            t0 = time.monotonic()
-            # Start a kernel ahead only where this worker will likely get another chapter: with
-            # at least one queued chapter per worker, no kernel is started for nothing.
-            warm = queue.qsize() >= len(threads)
-            rc = runner.run(p, job, errors_dir / f"{job.chapter.key}.json", warm)
-            if not runner.stopping:
-                report(job, rc, time.monotonic() - t0)
-
-    threads = [threading.Thread(target=work, args=(n,), daemon=True) for n in range(min(max(1, jobs), len(to_run)))]
+            reused = cached_notebook(key, [dest_chapters / ch.notebook, ch.path, CACHE / f"{key}.ipynb"])
+        if reused:
+            shutil.copyfile(reused, staging / ch.notebook)
+            log(f"  cached   {ch.key} (unchanged)")
+        else:
+            to_run.append((ch, key, injected))
+    failures = []
+    bar = tqdm(total=len(to_run), unit="chapter", file=sys.stderr, disable=None, leave=False)
+    pool = None
     try:
-        for t in threads:
-            t.start()
-        for t in threads:
-            while t.is_alive():
-                t.join(timeout=0.2)  # short joins keep the main thread responsive to signals
-        runner.close()
+        if to_run:
+            import papermill  # noqa: F401 (imported once here, so the forked workers have it)
+            pool = ProcessPoolExecutor(min(jobs, len(to_run)), multiprocessing.get_context("fork"),
+                                       initializer=_init_worker, initargs=(str(ROOT),))
+        futures = {}
+        for job in to_run:
+            ch = job[0]
+            futures[pool.submit(_execute, str(ch.path), str(staging / ch.notebook), job[2])] = (job, time.monotonic())
+            tqdm.write(f"  start    {ch.key}", file=sys.stderr)
+        if while_running:
+            while_running()
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            for fut in done:
+                (ch, key, injected), t0 = futures[fut]
+                try:
+                    err = fut.result()
+                except Exception as exc:  # the worker died
+                    err = {"cell": None, "ename": type(exc).__name__, "evalue": str(exc)}
+                bar.update()
+                out = staging / ch.notebook
+                if err is None:
+                    nb = nbformat.read(out, as_version=4)
+                    normalize(nb, ch.key, key, injected)
+                    nbformat.write(nb, out)
+                    CACHE.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(out, CACHE / f".{key}.tmp")
+                    os.replace(CACHE / f".{key}.tmp", CACHE / f"{key}.ipynb")
+                    tqdm.write(f"  done     {ch.key} at {time.monotonic() - t0:.1f}s", file=sys.stderr)
+                else:
+                    evalue = str(err["evalue"]).strip()
+                    evalue = evalue if len(evalue) <= 400 else evalue[:400] + " [...]"
+                    failures.append((ch.key, err["cell"], f"{err['ename']}: {evalue}".rstrip(": ")))
+                    if out.exists():
+                        FAILED.mkdir(parents=True, exist_ok=True)
+                        shutil.copyfile(out, FAILED / ch.notebook)
+                    tqdm.write(f"  FAILED   {ch.key} at {time.monotonic() - t0:.1f}s", file=sys.stderr)
     except BaseException:
-        runner.stop()
-        for t in threads:
-            t.join(timeout=30)
-        progress.close()
+        if pool is not None:
+            _kill_workers()
+            pool.shutdown(wait=False, cancel_futures=True)
         raise
-    progress.close()
+    finally:
+        bar.close()
+    if pool is not None:
+        pool.shutdown()
     if failures:
-        raise BuildError("; ".join(failures))
+        kept = [str((FAILED / ch.notebook).relative_to(ROOT)) for ch in CHAPTERS
+                if ch.key in {f[0] for f in failures} and (FAILED / ch.notebook).exists()]
+        raise BuildError(_say_once(failures) + (f"\nthe failed notebooks are kept: {', '.join(kept)}" if kept else ""))
     return planned
 
 
-# --- the site --------------------------------------------------------------------------------
+# --- the site -----------------------------------------------------------------------------------
 
 def build_info_markdown(plan: Plan) -> str:
-    changed = plan.changed()
     lines = [":::{admonition} How this site was built", ":class: note", ""]
     if plan.is_default:
         lines.append("Scenario **base**, every chapter at its declared defaults "
                      "(`python -m supercycle params` lists them).")
     else:
-        lines.append(f"Scenario **{plan.scenario}**" + (" with overrides" if plan.overrides else "")
-                     + f" (folder `_build/scenarios/{plan.slug}`). Parameters that differ from the defaults:")
-        lines.append("")
-        if changed:
-            lines += ["| Chapter | Parameter | Value |", "|---|---|---|"]
-            for ck, vals in changed.items():
-                for name, val in vals.items():
-                    lines.append(f"| {ck} | `{name}` | {val} |")
-        else:
-            lines.append("none (the scenario sets every parameter to its default).")
-    lines += [":::", ""]
-    return "\n".join(lines)
+        lines += [f"Scenario **{plan.scenario}**" + (" with overrides" if plan.overrides else "")
+                  + f" (folder `_build/scenarios/{plan.slug}`). Parameters that differ from the defaults:", ""]
+        rows = [f"| {ck} | `{name}` | {val} |" for ck, vals in plan.changed().items() for name, val in vals.items()]
+        lines += ["| Chapter | Parameter | Value |", "|---|---|---|", *rows] if rows else \
+            ["none (the scenario sets every parameter to its default)."]
+    return "\n".join(lines + [":::", ""])
 
 
 def stage_book(book: Path, executed: Path, plan: Plan, assets: Path) -> None:
     """Copy the book's sources, the executed notebooks and the prepared `assets` into `book`."""
-    book.mkdir(parents=True)
     missing = [name for name in BOOK_FILES if not (ROOT / name).exists()]
     if missing:
         raise BuildError(f"the book is missing {', '.join(missing)}")
+    book.mkdir(parents=True)
+    if (ROOT / "_static").is_dir():
+        shutil.copytree(ROOT / "_static", book / "_static",
+                        ignore=shutil.ignore_patterns("vega-bundle.js", "vega-setup.js"))
+    (book / "_static").mkdir(exist_ok=True)
     for name in BOOK_FILES:
         shutil.copyfile(ROOT / name, book / name)
-    for name in BOOK_DIRS:
-        if (ROOT / name).exists():
-            shutil.copytree(ROOT / name, book / name,
-                            ignore=shutil.ignore_patterns("vega-bundle.js", "vega-setup.js"))
-    (book / "_static").mkdir(exist_ok=True)
     for asset in sorted(assets.iterdir()):
         shutil.copyfile(asset, book / "_static" / asset.name)
     (book / "chapters").mkdir()
-    for md in sorted((ROOT / "chapters").glob("*.md")):
-        shutil.copyfile(md, book / "chapters" / md.name)
-    for nb in sorted(executed.glob("*.ipynb")):
-        shutil.copyfile(nb, book / "chapters" / nb.name)
+    for src in sorted((ROOT / "chapters").glob("*.md")) + sorted(executed.glob("*.ipynb")):
+        shutil.copyfile(src, book / "chapters" / src.name)
     index = book / "index.md"
-    text = index.read_text(encoding="utf-8")
-    marker = "<!-- build-info -->"
+    text, marker = index.read_text(encoding="utf-8"), "<!-- build-info -->"
     info = build_info_markdown(plan)
     index.write_text(text.replace(marker, info) if marker in text else text + "\n" + info, encoding="utf-8")
 
@@ -397,11 +395,11 @@ def book_digest(book: Path) -> str:
     return h.hexdigest()
 
 
-def run_jupyter_book(book: Path, out: Path, log=print) -> None:
+def run_jupyter_book(book: Path, out: Path) -> None:
     exe = Path(sys.executable).parent / "jupyter-book"
     cmd = [str(exe) if exe.exists() else "jupyter-book", "build", str(book), "--builder", "html",
            "--path-output", str(out), "-W", "-n", "--keep-going", "--quiet"]
-    proc = subprocess.run(cmd, cwd=book, capture_output=True, text=True, start_new_session=False)
+    proc = subprocess.run(cmd, cwd=book, capture_output=True, text=True)
     if proc.returncode != 0 or not (out / "_build" / "html" / "index.html").exists():
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-25:])
         raise BuildError(f"jupyter-book build failed (warnings are errors):\n{tail}")
@@ -411,16 +409,14 @@ def swap_dir(new: Path, dest: Path) -> None:
     """Replace `dest` by `new` with two renames; the old tree is removed only afterwards."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     old = dest.with_name(dest.name + ".old")
-    if old.exists():
-        shutil.rmtree(old)
+    shutil.rmtree(old, ignore_errors=True)
     if dest.exists():
         os.replace(dest, old)
     os.replace(new, dest)
-    if old.exists():
-        shutil.rmtree(old)
+    shutil.rmtree(old, ignore_errors=True)
 
 
-# --- the whole build -------------------------------------------------------------------------
+# --- the whole build ----------------------------------------------------------------------------
 
 def targets(plan: Plan) -> tuple[Path, Path]:
     """(folder for executed notebooks, folder for the html site) of a plan."""
@@ -431,59 +427,55 @@ def targets(plan: Plan) -> tuple[Path, Path]:
 
 
 def build(plan: Plan, jobs: int, use_cache: bool = True, site: bool = True,
-          force: set[str] = frozenset(), log=print) -> Path:
-    """Execute and publish. Returns the html folder. Raises BuildError or KeyboardInterrupt."""
+          force: set[str] = frozenset(), log=print) -> tuple[Path, bool]:
+    """Execute and publish. Returns (the html folder, whether the site was rebuilt).
+    Raises BuildError or KeyboardInterrupt, leaving everything published as it was."""
     dest_chapters, dest_html = targets(plan)
     BUILD.mkdir(exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=BUILD))
     try:
-        executed = staging / "executed"
+        executed, assets, book = staging / "executed", staging / "assets", staging / "book"
         executed.mkdir()
-        # The offline Vega bundle takes a second or two to make when not cached: make it while
-        # the chapters execute (their kernels leave the CPU idle part of the time).
-        assets = staging / "assets"
-        assets_error: list[BaseException] = []
 
-        def make_assets():
+        errors: list[Exception] = []
+
+        def make_assets():  # the offline chart scripts (seconds of uninterruptible bundling)
             from .site_assets import write_static
             try:
                 write_static(assets)
-            except BaseException as exc:  # reported after the chapters
-                assets_error.append(exc)
-
+            except Exception as exc:
+                errors.append(exc)
+        # Made in a thread while the chapters execute, started once the pool's workers are forked.
         assets_thread = threading.Thread(target=make_assets, daemon=True)
-        if site:
-            assets_thread.start()
         t0 = time.monotonic()
-        jobs_done = execute_chapters(plan, executed, dest_chapters, jobs, use_cache, force, log)
+        done = execute_chapters(plan, executed, dest_chapters, jobs, use_cache, force, log,
+                                assets_thread.start if site else None)
         log(f"chapters ready in {time.monotonic() - t0:.1f}s")
+        new_html = None
         if site:
-            book = staging / "book"
-            assets_thread.join()
-            if assets_error:
-                raise BuildError(f"could not write the offline chart scripts: {assets_error[0]}")
+            while assets_thread.is_alive():
+                assets_thread.join(0.2)  # short joins: Ctrl-C still stops the build at once
+            if errors:
+                raise BuildError(f"could not write the offline chart scripts: {errors[0]}")
             stage_book(book, executed, plan, assets)
             key = book_digest(book)
             key_file = dest_html / SITE_KEY_FILE
             if use_cache and key_file.exists() and key_file.read_text() == key:
                 log("site unchanged: not rebuilt")
-                new_html = None
             else:
-                t1 = time.monotonic()
-                run_jupyter_book(book, staging / "out", log)
+                run_jupyter_book(book, staging / "out")
                 new_html = staging / "out" / "_build" / "html"
                 (new_html / SITE_KEY_FILE).write_text(key)
-                log(f"site built in {time.monotonic() - t1:.1f}s")
         # Everything succeeded: publish notebooks, then the site.
         dest_chapters.mkdir(parents=True, exist_ok=True)
-        for job in jobs_done:
-            target = dest_chapters / job.chapter.notebook
-            if not target.exists() or target.read_bytes() != job.out.read_bytes():
-                tmp = target.with_name("." + target.name + ".tmp")
-                shutil.copyfile(job.out, tmp)
-                os.replace(tmp, target)
-        if site and new_html is not None:
+        for ch, _, _ in done:
+            src, target = executed / ch.notebook, dest_chapters / ch.notebook
+            if not target.exists() or target.read_bytes() != src.read_bytes():
+                shutil.copyfile(src, target.with_name("." + target.name + ".tmp"))
+                os.replace(target.with_name("." + target.name + ".tmp"), target)
+            (FAILED / ch.notebook).unlink(missing_ok=True)
+        if new_html is not None:
             swap_dir(new_html, dest_html)
-        return dest_html
+        return dest_html, new_html is not None
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -6,8 +6,10 @@ A chapter's first code cell after its `parameters` cell is:
     P = nb.use_params("memory_supercycle", globals())
 
 which validates every declared parameter as the notebook received it (papermill injects values
-without checking types), raises `ParamError` with a one-line message on a bad value, and shows
-the values the chapter ran with as a compact table (the raw parameter cells are hidden).
+without checking types), and the rules between them, refuses a name papermill injected that the
+chapter does not declare, raises `ParamError` with a one-line message (its traceback in the
+notebook is that one line) on a bad value, and shows the values the chapter ran with as a
+compact table (the raw parameter cells are hidden).
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from .params import ParamError, params_of, validate_value
+from .params import ParamError, check_rules, params_of, short, validate_value
 
 
 class ParamTable:
@@ -45,9 +47,43 @@ def _fmt(v: Any) -> str:
     return str(v)
 
 
+def _injected_names(namespace: dict[str, Any]) -> list[str]:
+    """Names assigned by papermill's injected cell (it starts '# Parameters'), from IPython's `In`."""
+    import ast
+    names = []
+    for source in namespace.get("In", []) if isinstance(namespace.get("In"), list) else []:
+        if isinstance(source, str) and source.startswith("# Parameters\n"):
+            try:
+                tree = ast.parse(source)
+            except SyntaxError:
+                continue
+            names += [t.id for node in tree.body if isinstance(node, ast.Assign)
+                      for t in node.targets if isinstance(t, ast.Name)]
+    return names
+
+
+def _one_line_tracebacks() -> None:
+    """In IPython, show a ParamError as its one line instead of a traceback."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None:
+        def handler(shell, etype, value, tb, tb_offset=None):
+            shell._showtraceback(etype, value, shell.InteractiveTB.get_exception_only(etype, value))
+            return []
+        shell.set_custom_exc((ParamError,), handler)
+
+
 def use_params(chapter_key: str, namespace: dict[str, Any], show: bool = True) -> SimpleNamespace:
     """Validate the chapter's declared parameters found in `namespace`; display them as a table."""
+    _one_line_tracebacks()
     declared = params_of(chapter_key)
+    unknown = [n for n in _injected_names(namespace) if n not in declared and not n.startswith("PAPERMILL_")]
+    if unknown:
+        raise ParamError(f"{chapter_key}.{short(unknown[0])}: unknown parameter; allowed: "
+                         f"{', '.join(declared) or 'none (this chapter takes no parameters)'}")
     values, rows = {}, []
     for name, p in declared.items():
         if name not in namespace:
@@ -55,6 +91,7 @@ def use_params(chapter_key: str, namespace: dict[str, Any], show: bool = True) -
         values[name] = validate_value(chapter_key, name, namespace[name])
         rows.append({"name": name, "value": values[name], "default": p.default,
                      "changed": values[name] != p.default, "unit": p.unit, "meaning": p.meaning})
+    check_rules(chapter_key, values)
     if show:
         from IPython.display import display
         display(ParamTable(rows))

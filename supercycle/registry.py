@@ -1,7 +1,10 @@
 """The chapters of the book, in reading order: one place that names them.
 
 Each executable chapter is a notebook in `chapters/` whose parameters are declared in
-`supercycle/chapter_params/<key>.py` as a tuple `PARAMS` of `supercycle.params.Param`.
+`supercycle/chapter_params/<key>.py` as a tuple `PARAMS` of `supercycle.params.Param` (and,
+optionally, cross-parameter rules as a tuple `RULES`). A notebook that is not registered here, or
+a registered chapter without its notebook or its place in `_toc.yml`, is an error
+(`check_layout`), never skipped.
 """
 from __future__ import annotations
 
@@ -25,6 +28,11 @@ class Chapter:
     def params(self):
         """The declared parameters (a tuple of Param), read from chapter_params/<key>.py."""
         return import_module(f"supercycle.chapter_params.{self.key}").PARAMS
+
+    @property
+    def rules(self):
+        """Cross-parameter rules declared beside the parameters: (left, "<" or "<=", right)."""
+        return getattr(import_module(f"supercycle.chapter_params.{self.key}"), "RULES", ())
 
 
 CHAPTERS: tuple[Chapter, ...] = (
@@ -51,6 +59,31 @@ def chapter(name: str) -> Chapter:
     raise UnknownChapter(name)
 
 
-def existing_chapters() -> tuple[Chapter, ...]:
-    """Chapters whose notebook exists (the book grows one chapter at a time)."""
-    return tuple(ch for ch in CHAPTERS if ch.path.exists())
+def check_layout() -> list[str]:
+    """Every way chapters/, _toc.yml and CHAPTERS disagree, one line each (empty: consistent)."""
+    import yaml
+    registered = {ch.notebook for ch in CHAPTERS}
+    problems = [f"chapters/{p.name} is not registered in supercycle/registry.py CHAPTERS"
+                for p in sorted((ROOT / "chapters").glob("*.ipynb")) if p.name not in registered]
+    problems += [f"chapter {ch.key}: chapters/{ch.notebook} does not exist" for ch in CHAPTERS if not ch.path.exists()]
+    toc = ROOT / "_toc.yml"
+    files: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("file"), str):
+                files.add(node["file"].removesuffix(".ipynb").removesuffix(".md"))
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(yaml.safe_load(toc.read_text(encoding="utf-8")) if toc.exists() else None)
+    stems = {f"chapters/{n.removesuffix('.ipynb')}" for n in registered}
+    problems += [f"_toc.yml lists {f}, which is neither a registered chapter nor a file in chapters/"
+                 for f in sorted(files) if f.startswith("chapters/") and f not in stems
+                 and not (ROOT / f"{f}.md").exists()]
+    problems += [f"chapter {ch.key} is registered but not listed in _toc.yml" for ch in CHAPTERS
+                 if f"chapters/{ch.notebook.removesuffix('.ipynb')}" not in files]
+    return problems

@@ -34,7 +34,7 @@ def test_arguments_default_and_validation(capsys):
 
 def test_report_targets_met(tmp_path):
     # medians: cold [50, 40, 60] -> 50; baseline 100; no-change 5; param [20].
-    # cold / baseline = 50 / 100 = 0.5 <= 0.6: met; no-change / cold = 5 / 50 = 0.1 <= 0.15: met.
+    # cold / baseline = 50 / 100 = 0.5 <= 0.8: met; no-change / cold = 5 / 50 = 0.1 <= 0.15: met.
     timings = {"cold": [50.0, 40.0, 60.0], "nochange": [5.0, 4.0, 6.0], "param": [20.0, 20.0, 20.0],
                "baseline": [100.0, 90.0, 110.0]}
     out = tmp_path / "RESULTS.md"
@@ -43,7 +43,7 @@ def test_report_targets_met(tmp_path):
     assert out.read_text() == text
     assert "on 2026-11-25 01:00 UTC, median of 3 runs" in text and "Machine: Test CPU, 2 cores." in text
     assert "| cold build (empty cache) | `python -m supercycle build --no-cache` | 50.0 | 50.0, 40.0, 60.0 |" in text
-    assert "| at most 0.60 | 0.500 | met |" in text
+    assert "| at most 0.80 | 0.500 | met |" in text
     assert "| at most 0.15 | 0.100 | met |" in text
     assert "NOT met" not in text
     # param / cold = 20 / 50 = 0.4; baseline / cold = 100 / 50 = 2x
@@ -52,14 +52,14 @@ def test_report_targets_met(tmp_path):
 
 
 def test_report_targets_not_met_and_boundary():
-    # cold / baseline = 70 / 100 = 0.7 > 0.6: NOT met; no-change / cold = 14 / 70 = 0.2 > 0.15: NOT met.
-    text = bench.render_report({"cold": [70.0], "nochange": [14.0], "param": [30.0], "baseline": [100.0]},
+    # cold / baseline = 90 / 100 = 0.9 > 0.8: NOT met; no-change / cold = 18 / 90 = 0.2 > 0.15: NOT met.
+    text = bench.render_report({"cold": [90.0], "nochange": [18.0], "param": [30.0], "baseline": [100.0]},
                                machine="m", date="d", commands=COMMANDS)
-    assert "| at most 0.60 | 0.700 | NOT met |" in text
+    assert "| at most 0.80 | 0.900 | NOT met |" in text
     assert "| at most 0.15 | 0.200 | NOT met |" in text
     assert "median of 1 run each" in text
-    # "at most" includes the limit: 60 / 100 = 0.6 and 9 / 60 = 0.15 are both met.
-    s = bench.summarize({"cold": [60.0], "nochange": [9.0], "baseline": [100.0]})
+    # "at most" includes the limit: 80 / 100 = 0.8 and 12 / 80 = 0.15 are both met.
+    s = bench.summarize({"cold": [80.0], "nochange": [12.0], "baseline": [100.0]})
     assert [t["met"] for t in s["targets"]] == [True, True]
 
 

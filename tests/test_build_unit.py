@@ -8,21 +8,30 @@ from supercycle import build as B
 from supercycle.params import make_plan
 
 
+NOTEBOOK_CODE = ["from supercycle import m", "a = 1", "print(m.X, a)"]
+
+
+def _notebook(code):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# T")] + [nbformat.v4.new_code_cell(c) for c in code]
+    nb.cells[2].metadata["tags"] = ["parameters"]
+    return nb
+
+
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    """A miniature project: data/, the package source and pins, as the cache key reads them."""
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "a.csv").write_text("x\n1\n")
-    (tmp_path / "supercycle").mkdir()
-    (tmp_path / "supercycle" / "m.py").write_text("X = 1\n")
-    (tmp_path / "requirements.txt").write_text("pandas==3.1.1\n")
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell("# T"),
-                nbformat.v4.new_code_cell("a = 1", metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell("print(a)")]
-    (tmp_path / "ch.ipynb").write_text(nbformat.writes(nb))
+    """A miniature project: data/, a package whose module m imports n, pins, scenario files."""
+    files = {"data/a.csv": "x\n1\n", "supercycle/__init__.py": "", "supercycle/m.py": "from .n import Y\nX = 1\n",
+             "supercycle/n.py": "Y = 1\n", "supercycle/unused.py": "Z = 1\n", "supercycle/params.py": "P = 1\n",
+             "supercycle/chapter_params/__init__.py": "", "supercycle/chapter_params/ch.py": "PARAMS = ()\n",
+             "supercycle/chapter_params/other.py": "PARAMS = ()\n",
+             "requirements.txt": "pandas==3.1.1\n", "params/bull.yaml": "ch: {a: 2}\n"}
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    (tmp_path / "ch.ipynb").write_text(nbformat.writes(_notebook(NOTEBOOK_CODE)))
     monkeypatch.setattr(B, "ROOT", tmp_path)
-    return SimpleNamespace(root=tmp_path, chapter=SimpleNamespace(path=tmp_path / "ch.ipynb"))
+    return SimpleNamespace(root=tmp_path, chapter=SimpleNamespace(key="ch", path=tmp_path / "ch.ipynb"))
 
 
 def key(project, values=None):
@@ -43,36 +52,121 @@ def test_cache_key_ignores_outputs_and_injected_parameters(project):
     assert key(project) == before
 
 
-@pytest.mark.parametrize("change", ["data", "package", "pins", "source", "tags", "values", "new_data_file"])
-def test_cache_key_changes_with_every_input(project, change):
-    before = key(project)
+def _edit(project, change):
     r = project.root
-    values = None
     if change == "data":
         (r / "data" / "a.csv").write_text("x\n2\n")
     elif change == "new_data_file":
         (r / "data" / "b.csv").write_text("y\n")
-    elif change == "package":
-        (r / "supercycle" / "m.py").write_text("X = 2\n")
+    elif change == "imported_module":
+        (r / "supercycle" / "m.py").write_text("from .n import Y\nX = 2\n")
+    elif change == "module_imported_by_an_imported_module":
+        (r / "supercycle" / "n.py").write_text("Y = 2\n")
+    elif change == "package_init":
+        (r / "supercycle" / "__init__.py").write_text("# changed\n")
+    elif change == "own_declaration":
+        (r / "supercycle" / "chapter_params" / "ch.py").write_text("PARAMS = ()  # changed\n")
     elif change == "pins":
         (r / "requirements.txt").write_text("pandas==3.1.2\n")
     elif change in ("source", "tags"):
         nb = nbformat.read(project.chapter.path, as_version=4)
         if change == "source":
-            nb.cells[2].source = "print(a + 1)"
+            nb.cells[3].source = "print(m.X + 1)"
         else:
-            nb.cells[2].metadata["tags"] = ["remove-input"]
+            nb.cells[3].metadata["tags"] = ["remove-input"]
         project.chapter.path.write_text(nbformat.writes(nb))
-    elif change == "values":
-        values = {"a": 2}
-    assert key(project, values) != before
+    elif change == "unused_module":
+        (r / "supercycle" / "unused.py").write_text("Z = 2\n")
+    elif change == "build_tooling":
+        (r / "supercycle" / "build.py").write_text("# the build itself\n")
+    elif change == "scenario_file":
+        (r / "params" / "bull.yaml").write_text("ch: {a: 3}\n")
+    elif change == "other_declaration":
+        (r / "supercycle" / "chapter_params" / "other.py").write_text("PARAMS = ()  # changed\n")
+    elif change == "bytecode":
+        (r / "supercycle" / "__pycache__").mkdir()
+        (r / "supercycle" / "__pycache__" / "m.cpython-311.pyc").write_bytes(b"\0\1")
 
 
-def test_cache_key_ignores_bytecode(project):
+@pytest.mark.parametrize("change", ["data", "new_data_file", "imported_module", "module_imported_by_an_imported_module",
+                                    "package_init", "own_declaration", "pins", "source", "tags", "values"])
+def test_cache_key_changes_with_everything_the_chapter_reads(project, change):
     before = key(project)
-    (project.root / "supercycle" / "__pycache__").mkdir()
-    (project.root / "supercycle" / "__pycache__" / "m.cpython-311.pyc").write_bytes(b"\0\1")
+    _edit(project, change)
+    assert key(project, {"a": 2} if change == "values" else None) != before
+
+
+@pytest.mark.parametrize("change", ["unused_module", "build_tooling", "scenario_file", "other_declaration", "bytecode"])
+def test_cache_key_ignores_what_the_chapter_does_not_read(project, change):
+    before = key(project)
+    _edit(project, change)
     assert key(project) == before
+
+
+@pytest.mark.parametrize("change", ["scenario_file", "other_declaration"])
+def test_a_chapter_that_reads_the_scenario_files_is_rekeyed_when_one_changes(project, change):
+    # Chapters 01 and 02 call load_scenario in the notebook: editing params/bull.yaml must
+    # re-execute them (issue 18: the bull figures stayed stale).
+    nb = _notebook(["from supercycle.params import load_scenario"] + NOTEBOOK_CODE)
+    project.chapter.path.write_text(nbformat.writes(nb))
+    before = key(project)
+    _edit(project, change)
+    assert key(project) != before
+
+
+def test_a_cell_that_cannot_be_parsed_keys_on_the_whole_package(project):
+    nb = _notebook(NOTEBOOK_CODE + ["from supercycle import (  # not python"])
+    project.chapter.path.write_text(nbformat.writes(nb))
+    before = key(project)
+    _edit(project, "unused_module")
+    assert key(project) != before
+
+
+def test_magics_do_not_hide_imports(project):
+    nb = _notebook(["%matplotlib inline\nfrom supercycle import m", "a = 1"])
+    project.chapter.path.write_text(nbformat.writes(nb))
+    before = key(project)
+    _edit(project, "imported_module")
+    assert key(project) != before
+
+
+def _stamped(project, tmp_path, k):
+    nb = nbformat.read(project.chapter.path, as_version=4)
+    nb.cells[3].outputs = [nbformat.v4.new_output("stream", text="1 1\n")]
+    B.normalize(nb, "ch", k, {})
+    out = tmp_path / "stamped.ipynb"
+    nbformat.write(nb, out)
+    return out
+
+
+def test_a_notebook_the_build_wrote_is_reused(project, tmp_path):
+    k = key(project)
+    out = _stamped(project, tmp_path, k)
+    assert B.cached_notebook(k, [tmp_path / "absent.ipynb", out]) == out
+    assert B.cached_notebook("another key", [out]) is None
+
+
+@pytest.mark.parametrize("how", ["papermill_metadata", "outputs", "error"])
+def test_a_notebook_executed_outside_the_build_is_not_reused(project, tmp_path, how):
+    # `papermill 03_hbf.ipynb 03_hbf.ipynb` keeps the build's stamp but rewrites the outputs and
+    # adds its own metadata: the next build must execute the chapter again (issue 19).
+    k = key(project)
+    out = _stamped(project, tmp_path, k)
+    nb = nbformat.read(out, as_version=4)
+    if how == "papermill_metadata":
+        nb.metadata["papermill"] = {"input_path": "ch.ipynb", "output_path": "ch.ipynb"}
+    elif how == "outputs":
+        nb.cells[3].outputs[0]["text"] = '<div id="altair-viz-0123456789abcdef0123456789abcdef"></div>'
+    else:
+        nb.cells[3].outputs = [nbformat.v4.new_output("error", ename="E", evalue="x", traceback=[])]
+    nbformat.write(nb, out)
+    assert B.cached_notebook(k, [out]) is None
+
+
+def test_say_once_groups_chapters_with_the_same_error():
+    text = B._say_once([("a", 3, "DataError: bad row"), ("b", 5, "DataError: bad row"), ("c", None, "E: x")])
+    assert text == "chapters a (cell 3), b (cell 5): DataError: bad row; chapter c (before any cell ran): E: x"
+    assert text.count("bad row") == 1
 
 
 def _executed_notebook():
@@ -97,7 +191,8 @@ def test_normalize_strips_timings_paths_and_random_ids():
     text = nbformat.writes(nb)
     for gone in ("start_time", "duration", "/abs/", "iopub", "0123456789abcdef", "fedcba98"):
         assert gone not in text
-    assert nb.metadata["supercycle"] == {"cache_key": "k123", "chapter": "hbf", "parameters": {"a": 2}}
+    stamp = nb.metadata["supercycle"]
+    assert {k: stamp[k] for k in ("cache_key", "chapter", "parameters")} == {"cache_key": "k123", "chapter": "hbf", "parameters": {"a": 2}}
     # one id per chart, numbered in order of first appearance, the same id wherever it recurs
     first = nb.cells[1].outputs[0]["data"]["text/html"]
     assert first.count("altair-viz-hbf-1") == 2

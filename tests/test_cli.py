@@ -16,14 +16,15 @@ import time
 import nbformat
 import pytest
 
+from supercycle import build as B
 from supercycle.params import make_plan
-from supercycle.registry import existing_chapters
+from supercycle.registry import CHAPTERS
 
-from conftest import blank_measurements, cli, fake_site, snapshot
+from conftest import notebook_text, cli, fake_site, snapshot
 
 
 def _first_param(kind: str):
-    for ch in existing_chapters():
+    for ch in CHAPTERS:
         for p in ch.params:
             if p.type == kind:
                 return ch, p
@@ -56,6 +57,23 @@ def _bad_inputs():
             ("malformed yaml", ["build", "--scenario", "broken"], ["broken", "not valid YAML"]),
             ("yaml value out of range", ["build", "--scenario", "toohigh"], [k, n, "allowed:"]),
         ]
+    cases += [  # issue 19
+        ("low above high", ["build", "--set", "hbm_competition.capex_low_krw_trn=150",
+                            "--set", "hbm_competition.capex_high_krw_trn=5"],
+         ["capex_low_krw_trn = 150", "capex_high_krw_trn = 5", "allowed:"]),
+        ("start after end", ["build", "--set", "hbf.hbf_market_start_year=2037", "--set", "hbf.crossover_year=2030"],
+         ["hbf_market_start_year = 2037", "crossover_year = 2030", "allowed:"]),
+        ("multiples reversed", ["build", "--set", "hbf.hbf_multiple_low=64", "--set", "hbf.hbf_multiple_high=1"],
+         ["hbf_multiple_low = 64", "hbf_multiple_high = 1", "allowed:"]),
+        ("run: another chapter's prefix", ["run", "hbf", "--set", "streamdq.batch=3"], ["streamdq", "hbf", "allowed:"]),
+        ("run: unknown prefix", ["run", "hbf", "--set", "nosuch.batch=3"], ["nosuch", "allowed:"]),
+        ("same --set twice", ["build", "--set", "hbf.batch=3", "--set", "hbf.batch=4"], ["hbf.batch", "twice"]),
+        ("duplicate yaml key", ["build", "--scenario", "dupkeys"], ["dupkeys", "twice"]),
+        ("bytes that are not text", ["build", "--scenario", "bytes"], ["bytes", "not UTF-8"]),
+        ("a folder named like a scenario", ["build", "--scenario", "folder"], ["folder", "cannot be read"]),
+        ("fullwidth digits", ["build", "--set", "hbf.batch=３２"], ["hbf.batch", "ASCII digits", "allowed:"]),
+        ("a 10 KB value", ["build", "--set", "hbf.batch=" + "9" * 10_000], ["hbf.batch", "(10000 characters)"]),
+    ]
     return cases
 
 
@@ -65,12 +83,15 @@ def test_bad_input_exits_2_with_one_line_and_runs_nothing(project, name, args, e
     if P_F is not None:
         above = (P_F.max or 0) * 10 + 1
         (project / "params" / "toohigh.yaml").write_text(f"{CH_F.key}:\n  {P_F.name}: {above}\n")
+    (project / "params" / "dupkeys.yaml").write_text("hbf:\n  batch: 3\n  batch: 4\n")
+    (project / "params" / "bytes.yaml").write_bytes(b"\xff\xfe")
+    (project / "params" / "folder.yaml").mkdir()
     fake_site(project)
     before = snapshot(project)
     res = cli(project, *args, timeout=120)
     assert res.returncode == 2, res.stderr
     lines = [l for l in res.stderr.splitlines() if l.strip()]
-    assert len(lines) == 1, res.stderr
+    assert len(lines) == 1 and len(lines[0]) < 600, res.stderr
     for word in expected:
         assert word in lines[0], (word, lines[0])
     assert snapshot(project) == before
@@ -81,40 +102,54 @@ def test_bad_input_exits_2_with_one_line_and_runs_nothing(project, name, args, e
 def test_params_lists_every_declared_parameter(project):
     res = cli(project, "params", timeout=120)
     assert res.returncode == 0
-    for ch in existing_chapters():
+    for ch in CHAPTERS:
         assert ch.key in res.stdout
         for p in ch.params:
             assert re.search(rf"\b{p.name}\b.*{re.escape(p.allowed())}", res.stdout), p.name
 
 
 def _chapter_that_runs_fast():
-    chapters = existing_chapters()
+    chapters = CHAPTERS
     return min(chapters, key=lambda c: c.path.stat().st_size) if chapters else None
 
 
-def test_failing_cell_exits_1_naming_chapter_cell_and_error(project):
-    ch = _chapter_that_runs_fast()
-    if ch is None:
-        pytest.skip("no chapter yet")
-    path = project / "chapters" / ch.notebook
+@needs_float
+def test_failing_cell_exits_1_naming_chapter_cell_and_error_and_keeps_the_notebook(project):
+    # With a parameter set, papermill injects a cell: the cell number must still be the author's.
+    path = project / "chapters" / CH_F.notebook
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("raise ValueError('deliberate failure for the test')"))
     nbformat.write(nb, path)
     fake_site(project)
     before = snapshot(project)
-    res = cli(project, "run", ch.key, "--jobs", "2")
+    value = min(max(P_F.default * 0.5 if P_F.default else 1, P_F.min), P_F.max)
+    res = cli(project, "run", CH_F.key, "--jobs", "2", "--set", f"{P_F.name}={value}")
     assert res.returncode == 1, res.stderr
-    last = res.stderr.strip().splitlines()
-    failure = next(l for l in last if "build failed" in l)
-    assert ch.key in failure and f"cell {len(nb.cells) - 1}" in failure
+    failure = next(l for l in res.stderr.splitlines() if "build failed" in l)
+    assert CH_F.key in failure and f"cell {len(nb.cells) - 1}" in failure, failure
     assert "ValueError: deliberate failure for the test" in failure
+    kept = project / "_build" / "failed" / CH_F.notebook
+    assert f"_build/failed/{CH_F.notebook}" in res.stderr and kept.exists()
+    assert "deliberate failure" in kept.read_text()
     assert snapshot(project) == before, "a failed build replaces nothing"
     assert not list((project / "_build").glob(".staging-*"))
 
 
+def test_a_notebook_outside_the_registry_is_an_error(project):
+    extra = project / "chapters" / "99_extra.ipynb"
+    extra.write_text(nbformat.writes(nbformat.v4.new_notebook()))
+    res = cli(project, "build", "--no-site", timeout=120)
+    assert res.returncode == 2 and "99_extra.ipynb is not registered" in res.stderr, res.stderr
+    extra.unlink()
+    toc = project / "_toc.yml"
+    toc.write_text(toc.read_text() + "      - file: chapters/99_extra\n")
+    res = cli(project, "build", "--no-site", timeout=120)
+    assert res.returncode == 2 and "chapters/99_extra" in res.stderr, res.stderr
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
 def test_interrupting_a_build_keeps_the_previous_site(project, sig):
-    if not existing_chapters():
+    if not CHAPTERS:
         pytest.skip("no chapter yet")
     fake_site(project)
     before = snapshot(project)
@@ -137,7 +172,7 @@ def test_interrupting_a_build_keeps_the_previous_site(project, sig):
     else:
         proc.send_signal(sig)
     out, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130, seen + err
+    assert proc.returncode == (143 if sig == signal.SIGTERM else 130), seen + err
     assert "interrupted" in err
     assert snapshot(project) == before
     time.sleep(2)
@@ -154,7 +189,7 @@ def test_interrupting_a_build_keeps_the_previous_site(project, sig):
 
 
 def test_two_default_builds_give_identical_notebooks(project):
-    if not existing_chapters():
+    if not CHAPTERS:
         pytest.skip("no chapter yet")
     runs = []
     for _ in range(2):
@@ -173,7 +208,7 @@ def test_two_default_builds_give_identical_notebooks(project):
             # only measurement cells may differ
             tmp0 = project / f"_run0_{name}"
             tmp0.write_bytes(runs[0][name])
-            assert blank_measurements(tmp0) == blank_measurements(a), f"{name} differs between two builds"
+            assert notebook_text(tmp0) == notebook_text(a), f"{name} differs between two builds"
 
 
 def test_changing_one_parameter_reexecutes_that_chapter_only(project):
@@ -197,3 +232,79 @@ def test_changing_one_parameter_reexecutes_that_chapter_only(project):
     assert nb.metadata["supercycle"]["parameters"] == {P_F.name: value}
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and "remove-cell" in injected[0].metadata["tags"]
+    # Issue 18: editing a scenario file re-executes the chapters that show the scenarios
+    # (their notebooks import supercycle.params), and only those.
+    readers = sorted(ch.key for ch in CHAPTERS if "supercycle.params" in B.package_modules(
+        [c.source for c in nbformat.read(ch.path, as_version=4).cells if c.cell_type == "code"])[1])
+    bull = project / "params" / "bull.yaml"
+    bull.write_text(bull.read_text() + "# edited\n")
+    res = cli(project, "build", "--no-site", "--jobs", "2")
+    assert res.returncode == 0, res.stderr
+    assert sorted(re.findall(r"start\s+(\w+)", res.stderr)) == readers, res.stderr
+
+
+def test_papermill_direct_bad_and_unknown_parameters_give_one_line(tmp_path):
+    """README: papermill used directly fails with the same one-line message."""
+    if P_F is None:
+        pytest.skip("no float parameter yet")
+    above = (P_F.max or 0) * 10 + 1
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    papermill = os.path.join(os.path.dirname(sys.executable), "papermill")
+    for args, words in ([["-p", P_F.name, f"{above:g}"], [f"{CH_F.key}.{P_F.name}", "allowed:"]],
+                        [["-p", "nosuch", "1"], [f"{CH_F.key}.nosuch", "unknown parameter"]]):
+        res = subprocess.run([papermill, CH_F.notebook, str(tmp_path / "out.ipynb"), "--no-progress-bar", *args],
+                             cwd=CH_F.path.parent, env=env, capture_output=True, text=True, timeout=300)
+        assert res.returncode != 0, res.stderr
+        lines = [l for l in res.stderr.splitlines()
+                 if l.strip() and not l.startswith(("Input Notebook", "Output Notebook", "[IPKernelApp]", "Executing", "Passed unknown parameter"))]
+        assert len(lines) == 1 and lines[0].startswith("papermill: ParamError: "), res.stderr
+        for word in words:
+            assert word in lines[0], (word, lines[0])
+        out = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+        tracebacks = [o.traceback for c in out.cells for o in c.get("outputs", []) if o.output_type == "error"]
+        assert len(tracebacks) == 1 and len(tracebacks[0]) == 1, tracebacks  # one line in the notebook too
+
+
+def test_params_into_a_closed_pipe_says_nothing(project):
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        res = subprocess.run([sys.executable, "-m", "supercycle", "params"], cwd=project, stdout=write,
+                             stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write)
+    assert "Traceback" not in res.stderr and "BrokenPipeError" not in res.stderr, res.stderr
+
+
+def test_every_option_of_run_and_build_has_help():
+    from supercycle.cli import parser
+    sub = next(a for a in parser()._actions if a.dest == "command")
+    for command in ("run", "build", "params"):
+        for action in sub.choices[command]._actions:
+            assert action.help, (command, action.option_strings or action.dest)
+
+
+@pytest.mark.parametrize("rebuilt", [True, False])
+def test_the_site_is_reported_once_and_never_as_built_when_unchanged(monkeypatch, capsys, tmp_path, rebuilt):
+    from supercycle import build as build_module, cli
+
+    def fake_build(plan, jobs, use_cache, site, force, log):
+        log("site unchanged: not rebuilt") if not rebuilt else None
+        return tmp_path, rebuilt
+    monkeypatch.setattr(build_module, "build", fake_build)
+    monkeypatch.setattr(cli, "check_layout", lambda: [])
+    assert cli.main(["build", "--jobs", "1"]) == 0
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert text.count("site built in") == (1 if rebuilt else 0), text
+    assert ("site unchanged" in text) == (not rebuilt)
+    assert "--bind 127.0.0.1" in text
+
+
+def test_measure_is_passed_its_arguments(monkeypatch):
+    import supercycle.measure
+    from supercycle import cli
+    seen = []
+    monkeypatch.setattr(supercycle.measure, "main", lambda argv=None: seen.append(argv) or 0, raising=False)
+    assert cli.main(["measure", "--out", "x.csv"]) == 0
+    assert seen == [["--out", "x.csv"]]

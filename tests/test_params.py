@@ -7,7 +7,7 @@ import yaml
 
 from supercycle import params as P
 from supercycle.params import Param, ParamError
-from supercycle.registry import CHAPTERS, existing_chapters
+from supercycle.registry import CHAPTERS
 
 RATE = Param("asp_growth", "float", 0.33, "fraction", "ASP growth", min=-0.5, max=2.0)
 UNITS = Param("units", "int", 30000, "systems", "systems shipped", min=0, max=1_000_000)
@@ -76,7 +76,7 @@ def _parameters_cell(nb):
     return cells[0]
 
 
-@pytest.mark.parametrize("ch", existing_chapters(), ids=lambda c: c.key)
+@pytest.mark.parametrize("ch", CHAPTERS, ids=lambda c: c.key)
 def test_notebook_parameters_cell_holds_the_declared_defaults(ch):
     nb = nbformat.read(ch.path, as_version=4)
     cell = _parameters_cell(nb)
@@ -131,7 +131,7 @@ def test_slugs_are_stable_readable_and_distinct():
     a = P.slug("bull", [("hbf", "context_k", 128.0), ("packaging", "usd_twd", 32.5)])
     b = P.slug("bull", [("packaging", "usd_twd", 32.5), ("hbf", "context_k", 128.0)])
     assert a == b == "bull__hbf.context_k-128__packaging.usd_twd-32.5"
-    assert P.slug("base", [("hbf", "model", "Llama 70B")]) == "base__hbf.model-llama-70b"
+    assert P.slug("base", [("hbf", "model", "llama-70b")]) == "base__hbf.model-llama-70b"
     assert P.slug("bull", []) == "bull"
     long = P.slug("base", [("c", f"p{i}", float(i)) for i in range(20)])
     assert len(long) <= 120 and long != P.slug("base", [("c", f"p{i}", float(i + 1)) for i in range(20)])
@@ -141,3 +141,101 @@ def test_default_plan_is_default_and_others_are_not():
     assert P.make_plan("base").is_default
     assert not P.make_plan("bull").is_default
     assert yaml.safe_load((P.PARAMS_DIR / "base.yaml").read_text()).keys() <= {"description"}
+
+
+# --- issue 19: what used to get through ---------------------------------------------------------
+
+@pytest.mark.parametrize("sets, names", [
+    (["hbm_competition.capex_low_krw_trn=150", "hbm_competition.capex_high_krw_trn=5"],
+     ["hbm_competition.capex_low_krw_trn = 150", "hbm_competition.capex_high_krw_trn = 5"]),
+    (["hbf.hbf_market_start_year=2037", "hbf.crossover_year=2030"],
+     ["hbf.hbf_market_start_year = 2037", "hbf.crossover_year = 2030"]),
+    (["hbf.hbf_multiple_low=64", "hbf.hbf_multiple_high=1"], ["hbf.hbf_multiple_low = 64", "hbf.hbf_multiple_high = 1"]),
+])
+def test_contradicting_parameters_are_refused_naming_both_values(sets, names):
+    with pytest.raises(ParamError) as exc:
+        P.make_plan("base", sets)
+    msg = str(exc.value)
+    assert "\n" not in msg and "allowed:" in msg
+    for name in names:
+        assert name in msg, msg
+
+
+def test_every_low_high_pair_is_a_rule_and_declared_rules_hold_for_the_defaults():
+    for ch in CHAPTERS:
+        names = [p.name for p in ch.params]
+        rules = P.rules_of(ch.key)
+        for n in names:
+            if "_low" in n and n.replace("_low", "_high", 1) in names:
+                assert (n, "<=", n.replace("_low", "_high", 1)) in rules, (ch.key, n)
+        P.check_rules(ch.key, P.defaults(ch.key))  # raises if a default breaks a rule
+    assert ("hbf_market_start_year", "<", "crossover_year") in P.rules_of("hbf")
+
+
+def test_equal_low_and_high_are_allowed():
+    P.make_plan("base", ["hbf.hbf_multiple_low=10", "hbf.hbf_multiple_high=10"])
+
+
+def test_slugs_of_distinct_values_are_distinct():
+    assert P.slug("base", [("hbf", "x", 0.1234567)]) != P.slug("base", [("hbf", "x", 0.1234568)])
+    assert P.slug("base", [("hbf", "m", "Llama 70B")]) != P.slug("base", [("hbf", "m", "llama-70b")])
+    assert P.slug("base", [("hbf", "m", "a b")]) != P.slug("base", [("hbf", "m", "a-b")])
+
+
+@pytest.mark.parametrize("text", ["streamdq.batch=3", "nosuch.batch=3"])
+def test_run_refuses_another_chapters_prefix(text):
+    with pytest.raises(ParamError, match="chapter"):
+        P.make_plan("base", [text], chapter_key="hbf")
+    assert P.make_plan("base", ["hbf.batch=3"], chapter_key="hbf").values["hbf"]["batch"] == 3
+
+
+def test_a_parameter_set_twice_is_refused():
+    with pytest.raises(ParamError, match="given twice"):
+        P.make_plan("base", ["hbf.batch=3", "hbf.batch=4"])
+    with pytest.raises(ParamError, match="given twice"):
+        P.make_plan("base", ["batch=3", "hbf.batch=3"], chapter_key="hbf")
+
+
+@pytest.mark.parametrize("text, why", [
+    ("hbf:\n  batch: 3\n  batch: 4\n", "given twice"),
+    ("hbf: {batch: 3}\nhbf: {batch: 4}\n", "given twice"),
+])
+def test_duplicate_keys_in_a_scenario_file_are_refused(tmp_path, monkeypatch, text, why):
+    monkeypatch.setattr(P, "PARAMS_DIR", tmp_path)
+    (tmp_path / "dup.yaml").write_text(text)
+    with pytest.raises(ParamError, match=why) as exc:
+        P.load_scenario("dup")
+    assert "\n" not in str(exc.value)
+
+
+def test_unreadable_scenario_files_give_one_line(tmp_path, monkeypatch):
+    monkeypatch.setattr(P, "PARAMS_DIR", tmp_path)
+    (tmp_path / "bytes.yaml").write_bytes(b"\xff\xfe")
+    (tmp_path / "folder.yaml").mkdir()
+    with pytest.raises(ParamError, match="not UTF-8 text"):
+        P.load_scenario("bytes")
+    with pytest.raises(ParamError, match="cannot be read"):
+        P.load_scenario("folder")
+    assert "folder" not in P.scenario_names()
+
+
+def test_uppercase_scenario_names_are_scenarios(tmp_path, monkeypatch):
+    monkeypatch.setattr(P, "PARAMS_DIR", tmp_path)
+    (tmp_path / "Upper.yaml").write_text("hbf: {batch: 3}\n")
+    assert P.scenario_names() == ["Upper"]
+    assert P.load_scenario("Upper") == {"hbf": {"batch": 3}}
+
+
+@pytest.mark.parametrize("raw", ["３２", "１.５", "3２"])
+def test_fullwidth_digits_are_refused(raw):
+    with pytest.raises(ParamError, match="ASCII digits only"):
+        UNITS.check(raw, chapter="ch")
+
+
+def test_long_values_are_truncated_in_errors():
+    with pytest.raises(ParamError) as exc:
+        RATE.check("9" * 10_000, chapter="ch")
+    assert len(str(exc.value)) < 300 and "(10000 characters)" in str(exc.value)
+    with pytest.raises(ParamError) as exc:
+        P.parse_override("x" * 10_000)
+    assert len(str(exc.value)) < 300

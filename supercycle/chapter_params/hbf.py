@@ -99,3 +99,9 @@ PARAMS: tuple[Param, ...] = (
     Param("crossover_year", "int", 2038, "year",
           "year HBF overtakes HBM: claim hbf.market.overtakes_hbm (about 2038)", min=2030, max=2060),
 )
+
+# Rules between parameters, checked before anything runs (every X_low/X_high pair is also held to
+# low <= high without being listed here).
+RULES = (
+    ("hbf_market_start_year", "<", "crossover_year"),  # HBF must be on sale before it can overtake HBM
+)
