@@ -1,6 +1,7 @@
 # Two commands on a fresh machine with Python 3.11 and make:
 #   make book   set up .venv, execute every chapter, build the site into _build/html
 #   make test   set up .venv, then run the whole test suite (what CI runs)
+# and, after make book, make pdf: the PDF edition of the built site (_build/html/supercycle-report.pdf)
 PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -8,7 +9,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | sha25
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 export PYTHONHASHSEED := 0
 
-.PHONY: book test venv browser clean
+.PHONY: book test pdf venv browser clean
 
 venv: $(STAMP)
 
@@ -24,6 +25,9 @@ $(STAMP): requirements.txt pyproject.toml
 
 book: $(STAMP)
 	$(PY) -m supercycle build --jobs $(JOBS)
+
+pdf: $(STAMP) browser
+	$(PY) -m supercycle.pdf
 
 browser:
 	@bash tools/ensure_browser.sh

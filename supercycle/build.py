@@ -365,6 +365,14 @@ def build_info_markdown(plan: Plan) -> str:
     return "\n".join(lines + [":::", ""])
 
 
+def cite_markdown(plan: Plan) -> str:
+    """The front page's "Cite this report" block: the edition, and the scenario if not the base."""
+    from . import cite
+
+    note = "" if plan.is_default else cite.scenario_note(plan.scenario, plan.changed())
+    return cite.markdown(cite.edition_date(), note)
+
+
 def stage_book(book: Path, executed: Path, plan: Plan, assets: Path) -> None:
     """Copy the book's sources, the executed notebooks and the prepared `assets` into `book`."""
     missing = [name for name in BOOK_FILES if not (ROOT / name).exists()]
@@ -383,9 +391,10 @@ def stage_book(book: Path, executed: Path, plan: Plan, assets: Path) -> None:
     for src in sorted((ROOT / "chapters").glob("*.md")) + sorted(executed.glob("*.ipynb")):
         shutil.copyfile(src, book / "chapters" / src.name)
     index = book / "index.md"
-    text, marker = index.read_text(encoding="utf-8"), "<!-- build-info -->"
-    info = build_info_markdown(plan)
-    index.write_text(text.replace(marker, info) if marker in text else text + "\n" + info, encoding="utf-8")
+    text = index.read_text(encoding="utf-8")
+    for marker, block in (("<!-- build-info -->", build_info_markdown(plan)), ("<!-- cite -->", cite_markdown(plan))):
+        text = text.replace(marker, block) if marker in text else text + "\n" + block
+    index.write_text(text, encoding="utf-8")
 
 
 def book_digest(book: Path) -> str:

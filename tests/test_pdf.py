@@ -136,7 +136,7 @@ def _a_quote_on_the_site(site: Path) -> str:
 
 @pytest.mark.skipif(not Path(pdf.CHROMIUM).exists(), reason="no Chromium (tools/ensure_browser.sh)")
 def test_pdf_of_the_site(tmp_path, built_site):
-    pymupdf = pytest.importorskip("pymupdf")
+    import pymupdf
     out = tmp_path / "report.pdf"
     result = pdf.print_pdf(built_site, out, edition="2026-01-31", log=lambda *_: None)
     doc = pymupdf.open(out)
