@@ -75,7 +75,7 @@ PARAMS: tuple[Param, ...] = (
     Param("hbm_usd_per_gb", "float", 11.5, "USD/GB",
           "HBM3E price per GB: midpoint of reference hbf_alternatives.csv 8-15 (secondary estimates; no public price)", min=2, max=40),
     Param("hbf_capacity_per_cost", "float", 12.0, "x",
-          "HBF capacity per dollar over HBM's: SanDisk's '8-16x the capacity of HBM at similar cost' (reference hbf.csv, primary), midpoint",
+          "HBF capacity per dollar over HBM's: SanDisk's “8-16x the capacity of HBM at similar cost” (reference hbf.csv, primary), midpoint",
           min=1, max=32),
     Param("hbf_markup", "float", 1.0, "x",
           "price the buyer pays over the HBF memory's cost (1 = at cost, favourable to HBF; a B200 sells at about 5.5x its modelled cost, reference hbf_alternatives.csv, shown beside); assumption",
