@@ -176,7 +176,63 @@ def fit_to_column(spec: dict) -> dict:
         autosize = spec.get("autosize")
         if not isinstance(autosize, dict):
             spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+        height = discrete_height(spec)
+        if height is not None:
+            spec["height"] = height
     return spec
+
+
+DISCRETE_TYPES = ("nominal", "ordinal")
+
+
+def _units(spec: dict):
+    """The single-view specs of a single or (nested) layered chart, each with its data."""
+    for layer in spec.get("layer", []):
+        yield from _units(dict(layer, data=layer.get("data", spec.get("data")),
+                               encoding={**(spec.get("encoding") or {}), **(layer.get("encoding") or {})},
+                               transform=(spec.get("transform") or []) + (layer.get("transform") or [])))
+    if "mark" in spec:
+        yield spec
+
+
+def discrete_height(spec: dict) -> int | None:
+    """The pixel height a chart whose y axis is discrete (a step per band) is drawn at, or None.
+
+    Vega-Lite sizes such a chart by a step per category ("discrete height"); with the column-fitting
+    autosize `fit-x` it then warns `Dropping "fit-y" because spec has discrete height` (a fit in y
+    was never asked for, but the warning reaches the console on every page that has such a chart).
+    A fixed height of categories × step draws the same chart (the default band and point paddings
+    span exactly `n` steps) without the warning. None when the y axis is not discrete, the height
+    is already fixed, or the categories cannot be counted from the spec's own data."""
+    height = spec.get("height")
+    if isinstance(height, (int, float)) or height == "container":
+        return None
+    view = (spec.get("config") or {}).get("view") or {}
+    step = height.get("step") if isinstance(height, dict) else None
+    if step is None:
+        dh = view.get("discreteHeight")
+        step = dh.get("step") if isinstance(dh, dict) else dh if isinstance(dh, (int, float)) else view.get("step", 20)
+    datasets = spec.get("datasets") or {}
+    values, discrete = set(), False
+    for unit in _units(spec):
+        y = (unit.get("encoding") or {}).get("y")
+        if not isinstance(y, dict) or y.get("type") not in DISCRETE_TYPES:
+            continue
+        discrete = True
+        domain = (y.get("scale") or {}).get("domain")
+        if isinstance(domain, list):
+            values.update(map(repr, domain))
+            continue
+        if unit.get("transform") or "field" not in y or y.get("aggregate") or y.get("timeUnit"):
+            return None
+        data = unit.get("data") or {}
+        rows = datasets.get(data.get("name")) if "name" in data else data.get("values")
+        if not isinstance(rows, list) or any(y["field"] not in r for r in rows):
+            return None
+        values.update(repr(r[y["field"]]) for r in rows if r[y["field"]] is not None)
+    if not discrete or not values or not isinstance(step, (int, float)):
+        return None
+    return int(round(len(values) * step))
 
 
 def show(chart: alt.TopLevelMixin, *, data: pd.DataFrame, source: str, name: str,

@@ -245,7 +245,8 @@ window.VEGA_DEBUG = Object.assign(window.VEGA_DEBUG || {}, __VERSIONS__);
       title: { color: DARK.ink, subtitleColor: DARK.muted },
       axis: { labelColor: DARK.ink, titleColor: DARK.ink, gridColor: DARK.grid,
               domainColor: DARK.domain, tickColor: DARK.domain },
-      legend: { labelColor: DARK.ink, titleColor: DARK.ink },
+      // shape and size legends draw their symbols in these (black by default: unseen on a dark page)
+      legend: { labelColor: DARK.ink, titleColor: DARK.ink, symbolBaseFillColor: DARK.ink, symbolBaseStrokeColor: DARK.ink },
       header: { labelColor: DARK.ink, titleColor: DARK.ink },
       text: { color: DARK.ink },
       range: { category: PALETTE.map(lighten) }

@@ -49,7 +49,7 @@ PARAMS: tuple[Param, ...] = (
           "default = claim nand.bit_supply_growth.2026 (IDC's 2026 supply growth, as a proxy)",
           min=-20.0, max=60.0),
     Param("hbf_reference_gpu", "str", "B200", "",
-          "accelerator whose HBM capacity (data/reference/accelerators.csv) the HBF '8-16x' multiple applies to; "
+          "accelerator whose HBM capacity (data/reference/accelerators.csv) the HBF ‘8–16×’ multiple applies to; "
           "default B200, the 192 GB SanDisk compares its 4 TB GPU with (data/reference/hbf.csv)",
           choices=GPU_CHOICES),
 )
