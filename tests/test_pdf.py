@@ -160,6 +160,10 @@ def test_pdf_of_the_site(tmp_path, built_site):
     for number, i in in_pdf.items():
         if number in figures:
             assert len(doc[i].get_drawings()) > 10, f"Fig. {number} on PDF page {i + 1}: nothing drawn"
+    # the front page links the PDF where `make pdf` writes it
+    index = BeautifulSoup((built_site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert index.select_one(f'a[href="{pdf.PDF_NAME}"]') is not None
+    assert pdf.main(["--site", str(built_site), "--out", str(tmp_path / "again.pdf")]) == 0
     # the quotes stay verbatim and are text, not pictures
     quote = _a_quote_on_the_site(built_site)
     joined = "".join("".join(t.split()) for t in text)
