@@ -170,3 +170,19 @@ def test_pdf_of_the_site(tmp_path, built_site):
     quote = _a_quote_on_the_site(built_site)
     joined = "".join("".join(t.split()) for t in text)
     assert "".join(quote.split()) in joined, quote
+
+
+def test_front_page_cites_and_previews(built_site):
+    """The front page carries the citation for its edition, and every page link-preview metadata."""
+    index = BeautifulSoup((built_site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    block = index.find(id="cite-this-report")
+    assert block is not None, "no 'Cite this report' section on the front page"
+    assert cite.text(cite.edition_date()) in block.get_text(" ", strip=True).replace("\n", " ")
+    assert "@report{supercycle-" in block.get_text()
+    for page in pdf.book_pages():
+        soup = BeautifulSoup((built_site / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+        meta = {m.get("property"): m.get("content") for m in soup.find_all("meta", property=True)}
+        assert meta.get("og:title") and meta.get("og:description"), page
+        image = meta.get("og:image", "")
+        assert image.endswith("_static/social-card.png"), page
+    assert (built_site / "_static" / "social-card.png").stat().st_size > 10_000
