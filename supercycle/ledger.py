@@ -406,7 +406,8 @@ ENTRIES: tuple[Entry, ...] = (
           variants=(Variant("end-2023 to end-2026, any ends of the ranges", lambda x: cowos_cagr(x, COWOS_23, ends=True)),
                     Variant("end-2024 to end-2026, midpoints", lambda x: cowos_cagr(x, COWOS_24, ends=False)),
                     Variant("end-2024 to end-2026, any ends of the ranges", lambda x: cowos_cagr(x, COWOS_24, ends=True))),
-          says={fc.HOLDS: "'Over {v:g}%' holds on every base; on the stated base it is a loose floor."},
+          says={fc.HOLDS: "'Over {v:g}%' holds on the stated base, where it is a loose floor, and on the end-2024 "
+                          "midpoints only just; some pairings of the end-2024 range ends fall below it."},
           extra=lambda x: {"e_lo": cowos_cagr(x, COWOS_23, True).low, "e_hi": cowos_cagr(x, COWOS_23, True).high,
                            "b24": cowos_cagr(x, COWOS_24, False).mid, "b24_lo": cowos_cagr(x, COWOS_24, True).low,
                            "b24_hi": cowos_cagr(x, COWOS_24, True).high}),
@@ -550,10 +551,11 @@ ENTRIES: tuple[Entry, ...] = (
           "exports.korea.semis.record_years",
           lambda x: x.ref_at(LC, "Korea semiconductor exports: consecutive record years", "2025")
           + (1.0 if x.c("exports.korea.semis.2026").mid > korea_exports(x, "2025").mid else 0.0),
-          "By the industry ministry's count 2025 already ended a run of {streak:g} record years in a row, so a record "
+          "By the industry ministry's count 2025 was already the {streak_ord} record year in a row, so a record "
           "{f26:g} bn dollars in 2026 would make {r:g} in a row against the stated {s} ('連續第二年').",
           unit="count", says={fc.ARTICLE_ERROR: "The streak is understated: a record 2026 would extend a run that began before 2025."},
           extra=lambda x: {"streak": x.ref_at(LC, "Korea semiconductor exports: consecutive record years", "2025").mid,
+                           "streak_ord": ordinal(x.ref_at(LC, "Korea semiconductor exports: consecutive record years", "2025").mid),
                            "f26": x.c("exports.korea.semis.2026").mid}),
     Entry("skhynix-price-2025", "growth rate", "SK hynix share price gain in 2025 against the year-end closes",
           "skhynix.share_price.change.2025",
@@ -585,7 +587,7 @@ ENTRIES: tuple[Entry, ...] = (
           unit="krw_trn",
           extra=lambda x: {"fx": x.p.krw_per_usd,
                            "implied": (x.c("exports.korea.semis.2026.krw") * 1000 / x.c("exports.korea.semis.2026")).mid},
-          says={fc.ARTICLE_ERROR: "The conversion uses a rate far from the market's when the article appeared (a stale rate), "
+          says={fc.ARTICLE_ERROR: "The conversion uses a rate far from the market's when the article appeared (most likely a stale rate; the article does not say), "
                                   "so the won figure understates the dollar forecast; one error, also found by the check of the two articles' rates."},
           error_key="krw-rate-exports"),
     Entry("fx-pt7-usd", "two currencies", "SK hynix packaging plant in won and dollars",

@@ -463,8 +463,21 @@ def test_record_streak_by_hand():
     r = ledger.evaluate(e, get, DEFAULTS, reference_of({"ledger_checks": lc}))
     # records in the two years to 2025, and 200 > 180 in 2026: three in a row against a stated two
     assert r["recomputed"] == 3 and r["classification"] == fc.ARTICLE_ERROR
+    # the run that 2025 completed is named as such ('the second record year'), not as a run that 'ended'
+    assert "2025 was already the second record year in a row" in r["explanation"]
     lc.loc[0, "value"] = "1"     # only 2025 a record: 2026 is the second in a row, as stated
-    assert ledger.evaluate(e, get, DEFAULTS, reference_of({"ledger_checks": lc}))["classification"] == fc.HOLDS
+    r1 = ledger.evaluate(e, get, DEFAULTS, reference_of({"ledger_checks": lc}))
+    assert r1["classification"] == fc.HOLDS and "2025 was already the first record year" in r1["explanation"]
+
+
+def test_cowos_cagr_does_not_claim_every_base():
+    # end-2024 to end-2026 over the range ends: (115/50)^0.5 - 1 = 51.7% < 60 < (130/45)^0.5 - 1 = 70.0%,
+    # so 'over 60%' does not hold at every pairing on that base, and the text may not say it does
+    r = ledger.run(DEFAULTS).set_index("id").loc["cowos-tsmc-cagr"]
+    v = r["values"]
+    assert v["b24_lo"] == pytest.approx(100 * ((115 / 50) ** 0.5 - 1), abs=0.05)
+    assert v["b24_hi"] == pytest.approx(100 * ((130 / 45) ** 0.5 - 1), abs=0.05)
+    assert "every base" not in r["explanation"] and "only just" in r["explanation"]
 
 
 def test_ordinal_and_stated_with_unit():
