@@ -16,8 +16,8 @@ PARAMS: tuple[Param, ...] = (
           "NAND ASP growth 2026 yoy for the scenario model's 'annual ASP' column only (default = claim "
           "bofa.nand.asp.growth.2026: BofA's January view); the headline scenario takes ASP from the chained price path",
           min=-50.0, max=150.0),
-    Param("nand_wafer_growth_pct", "float", -6.0, "pct",
-          "NAND wafer-output growth 2026 yoy; an assumption rounded from Samsung + SK hynix (claims nand.wafers.*: 6.38/6.80 - 1 = -6.2%), others assumed alike",
+    Param("nand_wafer_growth_pct", "float", -6.18, "pct",
+          "NAND wafer-output growth 2026 yoy; default = Samsung + SK hynix (claims nand.wafers.*: 6.38/6.80 - 1 = -6.18%, the basis chapter 7 uses), others assumed alike",
           min=-30.0, max=30.0),
     Param("qlc_share_2025_pct", "float", 20.0, "pct",
           "QLC share of NAND wafer output in 2025; an assumption (the article gives no share)",
