@@ -1,6 +1,7 @@
 """Unit tests for the HBF chapter's models (supercycle/models/hbf.py) and its parameter defaults.
 
-Every expected value is worked out by hand in the comment beside it. GB = 1e9 bytes.
+Every expected value is worked out by hand in the comment beside it. Footprints: GB = 1e9 bytes;
+capacities: 1 TB = 1,024 GB, as memory makers count (4 TB = 4,096 GB).
 """
 import math
 import re
@@ -176,8 +177,12 @@ def test_capacity_checks_by_hand():
     # 4096 / 192 = 21.33x: outside 8-16x
     assert chk.loc["GPU multiple: HBF per GPU / the reference's HBM per GPU", "computed"] == pytest.approx(21.333, rel=1e-4)
     assert not ok["GPU multiple: HBF per GPU / the reference's HBM per GPU"]
-    # 4 TB = 4,000 GB, within 5% of 4,096 GB (3,891.2 .. 4,300.8)
+    # 4 TB = 4 x 1,024 = 4,096 GB: exactly the reference's 8 x 512 GB
+    assert chk.loc["4 TB per GPU (article) against the reference's GPU figure", "computed"] == 4096
     assert ok["4 TB per GPU (article) against the reference's GPU figure"]
+    # a 3 TB claim (3,072 GB) is 25% short of 4,096 GB: outside the 5% rounding allowance
+    assert not H.capacity_checks(8, 16, 3, 4096, 192, 8, 512, 16, {}, {}).set_index("check")["consistent"][
+        "4 TB per GPU (article) against the reference's GPU figure"]
     # 512 GB / 16 dies = 32 GB = 256 Gb per die
     assert chk.loc["die capacity implied by a 16-layer stack", "computed"] == 256
     assert ok["stack multiple: one HBF stack / one HBM4 stack"]          # 512 / 64 = 8x
@@ -253,6 +258,10 @@ def test_multiple_by_baseline_by_hand():
     assert m["MI455X"] == pytest.approx(9.481, abs=1e-3)  # 4096 / 432
     t = H.multiple_by_baseline(4000, {"B200": 200}, total_reading=True)
     assert t["B200"] == pytest.approx(19.0)               # (4000 - 200) / 200
+    # 4 TB read as the GPU's total at 1,024 GB per TB: (4 x 1,024 - 192) / 192 = 3,904 / 192 = 20.33x
+    assert H.GB_PER_TB == 1024
+    t = H.multiple_by_baseline(4 * H.GB_PER_TB, {"B200": 192}, total_reading=True)
+    assert t["B200"] == pytest.approx(20.333, abs=1e-3)
 
 
 def _opts():

@@ -1,7 +1,11 @@
 """HBF (high-bandwidth flash) models for chapter 3: pure functions, no I/O, no plotting.
 
-Units: GB = 1e9 bytes, TB = 1e12 bytes (decimal, never GiB); bandwidth in TB/s (1e12 bytes/s);
-latency in microseconds; time in milliseconds unless a name says otherwise.
+Units: capacities in GB as memory makers count them, with 1 TB = GB_PER_TB = 1,024 GB (so the
+article's "4 TB" is 4,096 GB = 8 HBF stacks x 512 GB). Footprints count bytes from parameter counts
+and divide by GB = 1e9 (a 70e9-parameter 16-bit model = 140 GB); a maker's GB is 2**30 bytes, so
+capacities set against footprints are understated by about 7% (stated in chapter 3's unit note).
+Bandwidth in TB/s = 1e12 bytes/s (decimal, as vendors quote it); latency in microseconds; time in
+milliseconds unless a name says otherwise.
 
 Four models:
 
@@ -23,8 +27,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-GB = 1e9
-TB = 1e12
+GB = 1e9         # bytes per GB of footprint (see the unit note above)
+TB = 1e12        # bytes per second in 1 TB/s of bandwidth
+GB_PER_TB = 1024  # capacity: 1 TB = 1,024 GB, as memory makers count (4 TB = 4,096 GB)
 SHAPE_NUMERIC = ["total_params_bn", "active_params_bn", "layers", "hidden_size", "attention_heads",
                  "head_dim", "kv_heads", "kv_head_dim", "kv_tensors", "native_context_tokens"]
 
@@ -346,7 +351,8 @@ def capacity_checks(multiple_low: float, multiple_high: float, gpu_claim_tb: flo
                     rounding_tol: float = 0.05) -> pd.DataFrame:
     """Check the capacity figures against each other. Each row: what is checked, the figure
     computed from the others, the stated figure (or range), and whether they agree. The article's
-    '4 TB' is a rounded figure: it agrees with the reference's GB figure within `rounding_tol`."""
+    '4 TB' is converted at 1 TB = 1,024 GB (4 TB = 4,096 GB); `rounding_tol` allows for a rounded
+    stated figure."""
     rows = []
 
     def add(check, computed, stated_low, stated_high, unit, how, rel_tol=0.0):
@@ -356,8 +362,8 @@ def capacity_checks(multiple_low: float, multiple_high: float, gpu_claim_tb: flo
 
     add("GPU HBF capacity = stacks x capacity per stack", stacks * stack_gb, gpu_ref_gb, gpu_ref_gb, "GB",
         f"{stacks} x {stack_gb:g} GB")
-    add("4 TB per GPU (article) against the reference's GPU figure", gpu_claim_tb * TB / GB, gpu_ref_gb, gpu_ref_gb, "GB",
-        f"{gpu_claim_tb:g} TB = {gpu_claim_tb * 1000:g} GB (decimal); {gpu_ref_gb:g} GB rounds to it (within {rounding_tol:.0%})",
+    add("4 TB per GPU (article) against the reference's GPU figure", gpu_claim_tb * GB_PER_TB, gpu_ref_gb, gpu_ref_gb, "GB",
+        f"{gpu_claim_tb:g} TB = {gpu_claim_tb * GB_PER_TB:,.0f} GB (1 TB = 1,024 GB, as the makers count)",
         rel_tol=rounding_tol)
     add("GPU multiple: HBF per GPU / the reference's HBM per GPU", gpu_ref_gb / ref_hbm_gb, multiple_low, multiple_high, "x",
         f"{gpu_ref_gb:g} / {ref_hbm_gb:g} GB")
