@@ -369,7 +369,11 @@ def cite_markdown(plan: Plan) -> str:
     """The front page's "Cite this report" block: the edition, and the scenario if not the base."""
     from . import cite
 
-    note = "" if plan.is_default else cite.scenario_note(plan.scenario, plan.changed())
+    # A named scenario is cited by its name (its file lists the values); overrides one by one.
+    overrides: dict[str, dict] = {}
+    for chapter_key, name, value in plan.overrides:
+        overrides.setdefault(chapter_key, {})[name] = value
+    note = "" if plan.is_default else cite.scenario_note(plan.scenario, overrides)
     return cite.markdown(cite.edition_date(), note)
 
 

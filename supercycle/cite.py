@@ -35,7 +35,8 @@ def edition_date() -> str:
 
 
 def scenario_note(scenario: str = "base", changed: dict[str, dict] | None = None) -> str:
-    """'' for the published edition; else e.g. 'scenario bull; hbf.batch = 64'."""
+    """'' for the published edition; else e.g. 'scenario bull; hbf.batch = 64' (`changed`: the
+    values set on top of the scenario, per chapter)."""
     changes = "; ".join(f"{ch}.{k} = {v}" for ch, vals in (changed or {}).items() for k, v in vals.items())
     if scenario == "base" and not changes:
         return ""

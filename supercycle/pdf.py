@@ -55,7 +55,11 @@ body { font-size: 10.5pt; }
 .sc-title-page pre { white-space: pre-wrap; font-size: 8.5pt; }
 .sc-toc { break-after: page; }
 .sc-toc ol { font-size: 12pt; line-height: 1.9; }
-figure, .sc-figure, table, .admonition, blockquote { break-inside: avoid; }
+figure, .sc-figure, blockquote { break-inside: avoid; }
+table, div.admonition, .sc-title-page .admonition { break-inside: auto !important; }
+tr, .admonition-title { break-inside: avoid; }
+.sc-title-page table { font-size: 7.5pt; }
+.sc-title-page td, .sc-title-page th { padding: 1px 6px !important; }
 h1, h2, h3 { break-after: avoid; }
 details.above-input, details.hide, .cell_input, a.headerlink, .vega-embed details,
 .vega-actions, .toggle-button, button.toggle-button { display: none !important; }
@@ -236,7 +240,7 @@ def combined_html(site: Path, pages: list[str], edition: str) -> tuple[str, list
         f'<section class="sc-title-page"><h1>{_escape(heading)}</h1>'
         f'<p class="sc-edition">PDF edition of {edition}. Every number is computed from the data and models '
         f'of the <code>supercycle</code> project when the book is built.</p>'
-        f'{info_html}{cite_html}'
+        f'{cite_html}{info_html}'
         f'<p>This report analyses published figures; nothing in it is investment advice.</p></section>')
     head_page = pages[-1]  # any page: all carry the same scripts and styles
     doc = (f'<!DOCTYPE html><html lang="en" data-theme="light" data-mode="light"><head><meta charset="utf-8">'
