@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# The built site the browser and PDF tests read: $SUPERCYCLE_SITE, else the default build's.
+SITE = Path(os.environ["SUPERCYCLE_SITE"]).resolve() if os.environ.get("SUPERCYCLE_SITE") else ROOT / "_build" / "html"
 
 
 def project_files() -> list[str]:
@@ -64,3 +66,17 @@ def notebook_text(path: Path) -> str:
 @pytest.fixture
 def project(tmp_path) -> Path:
     return copy_project(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def site() -> Path:
+    """The built site; builds it (default location only) when it is missing."""
+    if not (SITE / "index.html").exists():
+        if os.environ.get("SUPERCYCLE_SITE"):
+            pytest.fail(f"SUPERCYCLE_SITE={SITE} holds no built site (no index.html)")
+        proc = subprocess.run([sys.executable, "-m", "supercycle", "build"], cwd=ROOT,
+                              capture_output=True, text=True)
+        if proc.returncode != 0 or not (SITE / "index.html").exists():
+            pytest.fail("`python -m supercycle build` did not produce the site "
+                        f"(exit {proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return SITE

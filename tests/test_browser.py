@@ -41,17 +41,15 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import pytest
+from conftest import SITE  # the site fixture lives in conftest too (tests/test_pdf.py uses it)
+
+from supercycle.pdf import CHROMIUM, CHROMIUM_ARGS, PDF_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
-SITE = Path(os.environ["SUPERCYCLE_SITE"]).resolve() if os.environ.get("SUPERCYCLE_SITE") else ROOT / "_build" / "html"
 SCREENSHOTS = Path(os.environ.get("SUPERCYCLE_SCREENSHOTS") or ROOT / "_build" / "screenshots").resolve()
-CHROMIUM = os.environ.get("SUPERCYCLE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 INSTALL_HINT = ("Chromium is needed for the browser tests: install Debian's package as root "
                 "(`apt-get install chromium`), or run `tools/ensure_browser.sh`; never `playwright install`.")
 CHART_TIMEOUT_MS = 15_000
-PDF_NAME = "supercycle-report.pdf"  # supercycle.pdf.PDF_NAME: the front page links it
 # Generated pages that are not chapters of the book.
 NOT_PAGES = {"genindex.html", "search.html", "py-modindex.html"}
 # Every chart container; after embedding, Altair's div also carries the class vega-embed.
@@ -119,18 +117,6 @@ PAGES = collected_pages()
 
 # --- fixtures -------------------------------------------------------------------------------
 
-@pytest.fixture(scope="session")
-def site() -> Path:
-    """The built site; builds it (default location only) when it is missing."""
-    if not (SITE / "index.html").exists():
-        if os.environ.get("SUPERCYCLE_SITE"):
-            pytest.fail(f"SUPERCYCLE_SITE={SITE} holds no built site (no index.html)")
-        proc = subprocess.run([sys.executable, "-m", "supercycle", "build"], cwd=ROOT,
-                              capture_output=True, text=True)
-        if proc.returncode != 0 or not (SITE / "index.html").exists():
-            pytest.fail("`python -m supercycle build` did not produce the site "
-                        f"(exit {proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-    return SITE
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

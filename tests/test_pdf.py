@@ -7,7 +7,6 @@ number and with drawn vector content on its page, a Chinese quote in the text la
 """
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -101,14 +100,6 @@ def test_citation_forms():
 
 # --- the real site, printed -----------------------------------------------------------------
 
-@pytest.fixture(scope="session")
-def built_site() -> Path:
-    site = Path(os.environ.get("SUPERCYCLE_SITE") or ROOT / "_build" / "html")
-    if not (site / "index.html").exists():
-        proc = subprocess.run([sys.executable, "-m", "supercycle", "build"], cwd=ROOT, capture_output=True, text=True)
-        assert proc.returncode == 0, proc.stderr[-3000:]
-    return site
-
 
 def _site_figures(site: Path) -> dict[int, str]:
     """Figure number -> page, from the built site's captions."""
@@ -134,15 +125,15 @@ def _a_quote_on_the_site(site: Path) -> str:
 
 
 @pytest.mark.skipif(not Path(pdf.CHROMIUM).exists(), reason="no Chromium (tools/ensure_browser.sh)")
-def test_pdf_of_the_site(tmp_path, built_site):
+def test_pdf_of_the_site(tmp_path, site):
     import pymupdf
     out = tmp_path / "report.pdf"
     # A process of its own: the browser tests keep a Playwright session (and its event loop) open
     # in this one, and this is how `make pdf` runs it anyway.
-    proc = subprocess.run([sys.executable, "-m", "supercycle.pdf", "--site", str(built_site), "--out", str(out)],
+    proc = subprocess.run([sys.executable, "-m", "supercycle.pdf", "--site", str(site), "--out", str(out)],
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    _, titles = pdf.combined_html(built_site, pdf.book_pages(), "2026-01-31")
+    _, titles = pdf.combined_html(site, pdf.book_pages(), "2026-01-31")
     doc = pymupdf.open(out)
     text = [page.get_text() for page in doc]
     # every page of the book is there, in order, and in the outline
@@ -153,7 +144,7 @@ def test_pdf_of_the_site(tmp_path, built_site):
     # page numbers in the footer
     assert "page 2 of" in text[1]
     # every figure of the site, with the same number, and drawn content on its page
-    figures = _site_figures(built_site)
+    figures = _site_figures(site)
     assert figures, "the site has no numbered figures"
     in_pdf = {}
     for i, t in enumerate(text):
@@ -164,25 +155,25 @@ def test_pdf_of_the_site(tmp_path, built_site):
         if number in figures:
             assert len(doc[i].get_drawings()) > 10, f"Fig. {number} on PDF page {i + 1}: nothing drawn"
     # the front page links the PDF where `make pdf` writes it
-    index = BeautifulSoup((built_site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    index = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert index.select_one(f'a[href="{pdf.PDF_NAME}"]') is not None
     # the quotes stay verbatim and are text, not pictures
-    quote = _a_quote_on_the_site(built_site)
+    quote = _a_quote_on_the_site(site)
     joined = "".join("".join(t.split()) for t in text)
     assert "".join(quote.split()) in joined, quote
 
 
-def test_front_page_cites_and_previews(built_site):
+def test_front_page_cites_and_previews(site):
     """The front page carries the citation for its edition, and every page link-preview metadata."""
-    index = BeautifulSoup((built_site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    index = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
     block = index.find(id="cite-this-report")
     assert block is not None, "no 'Cite this report' section on the front page"
     assert cite.text(cite.edition_date()) in block.get_text(" ", strip=True).replace("\n", " ")
     assert "@report{supercycle-" in block.get_text()
     for page in pdf.book_pages():
-        soup = BeautifulSoup((built_site / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+        soup = BeautifulSoup((site / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
         meta = {m.get("property"): m.get("content") for m in soup.find_all("meta", property=True)}
         assert meta.get("og:title") and meta.get("og:description"), page
         image = meta.get("og:image", "")
         assert image.endswith("_static/social-card.png"), page
-    assert (built_site / "_static" / "social-card.png").stat().st_size > 10_000
+    assert (site / "_static" / "social-card.png").stat().st_size > 10_000

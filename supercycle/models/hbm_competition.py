@@ -13,6 +13,7 @@ import re
 import pandas as pd
 
 from supercycle.data import period_bounds
+from supercycle.models.memory_supercycle import growth_pct  # noqa: F401  (one growth formula; chapter 2 calls m.growth_pct)
 
 # --- technology: interface arithmetic ------------------------------------------------------
 
@@ -271,13 +272,6 @@ def capex_revenue_by_year(capex_low: float, capex_high: float, intensity_low_pct
         out.append({"capex": capex, "intensity_pct": intensity, "revenue": revenue,
                     "hbm_share_pct": share, "hbm_revenue": revenue * share / 100})
     return out
-
-
-def growth_pct(new: float, old: float) -> float:
-    """Growth from `old` to `new`, in per cent."""
-    if old <= 0:
-        raise ValueError("the base must be positive")
-    return (new / old - 1) * 100
 
 
 def market_from_vendor_revenue_usd_bn(vendor_revenue_krw_trn: float, value_share_pct: float,

@@ -14,8 +14,10 @@ import numpy as np
 # --- growth arithmetic -----------------------------------------------------------------------
 
 def growth_pct(new, old):
-    """Growth from `old` to `new`, in per cent: (new / old - 1) * 100."""
+    """Growth from `old` to `new`, in per cent: (new / old - 1) * 100. The base must be positive."""
     new, old = np.asarray(new, dtype=float), np.asarray(old, dtype=float)
+    if np.any(old <= 0):
+        raise ValueError("the base must be positive")
     return (new / old - 1.0) * 100.0
 
 
