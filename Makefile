@@ -27,7 +27,7 @@ book: $(STAMP)
 	$(PY) -m supercycle build --jobs $(JOBS)
 
 pdf: $(STAMP) browser
-	$(PY) -m supercycle.pdf
+	$(PY) -m supercycle pdf
 
 browser:
 	@bash tools/ensure_browser.sh

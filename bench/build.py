@@ -179,7 +179,7 @@ def first_param(chapters=None):
     """(chapter key, Param) of the first declared parameter of the first chapter that has one."""
     if chapters is None:
         sys.path.insert(0, str(ROOT))
-        from supercycle.registry import CHAPTERS as chapters
+        from supercycle.build.registry import CHAPTERS as chapters
     for ch in chapters:
         if ch.params:
             return ch.key, ch.params[0]
@@ -215,7 +215,7 @@ def make_baseline(dest: Path) -> None:
     cfg_path.write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True), encoding="utf-8")
     # The same offline Vega files the real build writes (untimed; the real build's time includes them).
     subprocess.run([str(dest / ".venv" / "bin" / "python"), "-c",
-                    "from pathlib import Path; from supercycle.site_assets import write_static; "
+                    "from pathlib import Path; from supercycle.build.site import write_static; "
                     "write_static(Path('_static'), cache_dir=None)"], cwd=dest, check=True)
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from .params import ParamError, check_rules, params_of, short, validate_value
+from .build.params import ParamError, check_rules, params_of, short, validate_value
 
 
 class ParamTable:

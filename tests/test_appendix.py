@@ -1,11 +1,11 @@
-"""supercycle.appendix: the tables and the offline claims explorer of the "Sources and data" page."""
+"""supercycle.chapters.sources_and_data: the tables and the offline claims explorer of the "Sources and data" page."""
 import math
 import re
 
 import pandas as pd
 import pytest
 
-from supercycle import appendix as ap
+from supercycle.chapters import sources_and_data as ap
 from supercycle import data as sd
 
 SOURCES = pd.DataFrame([

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from supercycle.params import Param
+from supercycle.build.params import Param
 
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("bench_build", ROOT / "bench" / "build.py")

@@ -6,7 +6,7 @@ For every page of the book, at a 1280 px window (`test_page`), at a 390 px phone
 - it loads (HTTP 200, every same-origin resource too) and no request leaves 127.0.0.1;
 - every chart draws marks; no bar or rect is under 1 px wide or tall where its datum is non-zero;
 - no chart or table runs past the text column unless it sits in a scroll container that is
-  keyboard-focusable and shows a visible hint (`.sc-scroll-hint`, see supercycle.site_assets);
+  keyboard-focusable and shows a visible hint (`.sc-scroll-hint`, see supercycle.build.site);
 - no two texts in a chart's SVG overlap (axis titles and labels, legend text, titles, headers);
 - the console shows no error and Vega logs no warning;
 - (1280 px) the page shows no Python repr or unformatted number (`np.float64(`, `'2027-2028'`,
@@ -43,7 +43,7 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 import pytest
 from conftest import SITE  # the site fixture lives in conftest too (tests/test_pdf.py uses it)
 
-from supercycle.pdf import CHROMIUM, CHROMIUM_ARGS, PDF_NAME
+from supercycle.build.pdf import CHROMIUM, CHROMIUM_ARGS, PDF_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = Path(os.environ.get("SUPERCYCLE_SCREENSHOTS") or ROOT / "_build" / "screenshots").resolve()
@@ -185,7 +185,7 @@ CHART_STATE_JS = """(sel) => {
   });
 }"""
 
-# Math that math-lite (supercycle.site_assets) could not turn into MathML shows its TeX source.
+# Math that math-lite (supercycle.build.site) could not turn into MathML shows its TeX source.
 UNRENDERED_MATH_JS = """() => [...document.querySelectorAll('span.math, div.math')]
   .filter(m => !m.querySelector('math')).map(m => m.textContent.trim().slice(0, 80))"""
 
@@ -232,7 +232,7 @@ THIN_MARKS_JS = """() => {
 
 # Charts (their SVG/canvas) and tables that run past the text column. One inside a scroll
 # container is allowed only when that container is keyboard-focusable (tabindex) and shows a
-# visible hint (`.sc-scroll-hint`, added by the site's vega-setup.js, see supercycle.site_assets).
+# visible hint (`.sc-scroll-hint`, added by the site's vega-setup.js, see supercycle.build.site).
 OVERFLOW_JS = """() => {""" + _DESCRIBE_JS + """
   const art = document.querySelector('article.bd-article') || document.querySelector('main') || document.body;
   const acs = getComputedStyle(art), ar = art.getBoundingClientRect();
@@ -605,7 +605,7 @@ def test_page_dark(browser, server, page_path):
 
 def test_math_lite_renders_the_tex_subset(browser):
     """math-lite (the offline MathJax stand-in) on a page of its own: MathML out, TeX kept when unsupported."""
-    from supercycle.site_assets import MATH_JS
+    from supercycle.build.site import MATH_JS
 
     body = ('<div class="math" id="d"><span class="eqno">(1)</span>\n'
             r'\[g = \frac{1 + r}{1 + p} - 1\]</div>'
@@ -675,7 +675,7 @@ WAFER_CHART_AS_IT_WAS = {
 def fixture_page(browser):
     """open(body_html, width=1280, dark=False) -> (page, console): a page shaped like the site's
     (a 672 px text column in article.bd-article) with the site's own chart scripts and CSS."""
-    from supercycle import site_assets
+    from supercycle.build import site as site_assets
 
     bundle = site_assets.cached_bundle_source(site_assets.DEFAULT_CACHE)
     setup = site_assets.setup_source()

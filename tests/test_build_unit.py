@@ -4,8 +4,8 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
-from supercycle import build as B
-from supercycle.params import make_plan
+from supercycle.build import run as B
+from supercycle.build.params import make_plan
 
 
 NOTEBOOK_CODE = ["from supercycle import m", "a = 1", "print(m.X, a)"]
@@ -22,9 +22,9 @@ def _notebook(code):
 def project(tmp_path, monkeypatch):
     """A miniature project: data/, a package whose module m imports n, pins, scenario files."""
     files = {"data/a.csv": "x\n1\n", "supercycle/__init__.py": "", "supercycle/m.py": "from .n import Y\nX = 1\n",
-             "supercycle/n.py": "Y = 1\n", "supercycle/unused.py": "Z = 1\n", "supercycle/params.py": "P = 1\n",
-             "supercycle/chapter_params/__init__.py": "", "supercycle/chapter_params/ch.py": "PARAMS = ()\n",
-             "supercycle/chapter_params/other.py": "PARAMS = ()\n",
+             "supercycle/n.py": "Y = 1\n", "supercycle/unused.py": "Z = 1\n", "supercycle/build/params.py": "P = 1\n",
+             "supercycle/chapters/__init__.py": "", "supercycle/chapters/ch.py": "PARAMS = ()\n",
+             "supercycle/chapters/other.py": "PARAMS = ()\n",
              "requirements.txt": "pandas==3.1.1\n", "params/bull.yaml": "ch: {a: 2}\n"}
     for rel, text in files.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -65,7 +65,7 @@ def _edit(project, change):
     elif change == "package_init":
         (r / "supercycle" / "__init__.py").write_text("# changed\n")
     elif change == "own_declaration":
-        (r / "supercycle" / "chapter_params" / "ch.py").write_text("PARAMS = ()  # changed\n")
+        (r / "supercycle" / "chapters" / "ch.py").write_text("PARAMS = ()  # changed\n")
     elif change == "pins":
         (r / "requirements.txt").write_text("pandas==3.1.2\n")
     elif change in ("source", "tags"):
@@ -82,7 +82,7 @@ def _edit(project, change):
     elif change == "scenario_file":
         (r / "params" / "bull.yaml").write_text("ch: {a: 3}\n")
     elif change == "other_declaration":
-        (r / "supercycle" / "chapter_params" / "other.py").write_text("PARAMS = ()  # changed\n")
+        (r / "supercycle" / "chapters" / "other.py").write_text("PARAMS = ()  # changed\n")
     elif change == "bytecode":
         (r / "supercycle" / "__pycache__").mkdir()
         (r / "supercycle" / "__pycache__" / "m.cpython-311.pyc").write_bytes(b"\0\1")
@@ -107,7 +107,7 @@ def test_cache_key_ignores_what_the_chapter_does_not_read(project, change):
 def test_a_chapter_that_reads_the_scenario_files_is_rekeyed_when_one_changes(project, change):
     # Chapters 01 and 02 call load_scenario in the notebook: editing params/bull.yaml must
     # re-execute them (issue 18: the bull figures stayed stale).
-    nb = _notebook(["from supercycle.params import load_scenario"] + NOTEBOOK_CODE)
+    nb = _notebook(["from supercycle.build.params import load_scenario"] + NOTEBOOK_CODE)
     project.chapter.path.write_text(nbformat.writes(nb))
     before = key(project)
     _edit(project, change)

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from supercycle import ROOT, data
-from supercycle.registry import CHAPTERS
+from supercycle.build.registry import CHAPTERS
 
 APPENDICES = {"sources_and_data"}   # shows every claim in a table: not a use
 TAG = "claims-used"

@@ -16,9 +16,9 @@ import time
 import nbformat
 import pytest
 
-from supercycle import build as B
-from supercycle.params import make_plan
-from supercycle.registry import CHAPTERS
+from supercycle.build import run as B
+from supercycle.build.params import make_plan
+from supercycle.build.registry import CHAPTERS
 
 from conftest import notebook_text, cli, fake_site, snapshot
 
@@ -233,8 +233,8 @@ def test_changing_one_parameter_reexecutes_that_chapter_only(project):
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and "remove-cell" in injected[0].metadata["tags"]
     # Issue 18: editing a scenario file re-executes the chapters that show the scenarios
-    # (their notebooks import supercycle.params), and only those.
-    readers = sorted(ch.key for ch in CHAPTERS if "supercycle.params" in B.package_modules(
+    # (their notebooks import supercycle.build.params), and only those.
+    readers = sorted(ch.key for ch in CHAPTERS if "supercycle.build.params" in B.package_modules(
         [c.source for c in nbformat.read(ch.path, as_version=4).cells if c.cell_type == "code"])[1])
     bull = project / "params" / "bull.yaml"
     bull.write_text(bull.read_text() + "# edited\n")
@@ -277,7 +277,7 @@ def test_params_into_a_closed_pipe_says_nothing(project):
 
 
 def test_every_option_of_run_and_build_has_help():
-    from supercycle.cli import parser
+    from supercycle.build.cli import parser
     sub = next(a for a in parser()._actions if a.dest == "command")
     for command in ("run", "build", "params"):
         for action in sub.choices[command]._actions:
@@ -286,7 +286,7 @@ def test_every_option_of_run_and_build_has_help():
 
 @pytest.mark.parametrize("rebuilt", [True, False])
 def test_the_site_is_reported_once_and_never_as_built_when_unchanged(monkeypatch, capsys, tmp_path, rebuilt):
-    from supercycle import build as build_module, cli
+    from supercycle.build import run as build_module, cli
 
     def fake_build(plan, jobs, use_cache, site, force, log):
         log("site unchanged: not rebuilt") if not rebuilt else None
@@ -302,9 +302,9 @@ def test_the_site_is_reported_once_and_never_as_built_when_unchanged(monkeypatch
 
 
 def test_measure_is_passed_its_arguments(monkeypatch):
-    import supercycle.measure
-    from supercycle import cli
+    import supercycle.chapters.streamdq_measure
+    from supercycle.build import cli
     seen = []
-    monkeypatch.setattr(supercycle.measure, "main", lambda argv=None: seen.append(argv) or 0, raising=False)
+    monkeypatch.setattr(supercycle.chapters.streamdq_measure, "main", lambda argv=None: seen.append(argv) or 0, raising=False)
     assert cli.main(["measure", "--out", "x.csv"]) == 0
     assert seen == [["--out", "x.csv"]]

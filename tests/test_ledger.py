@@ -1,4 +1,4 @@
-"""Tests for supercycle.ledger (the fact-check entries) and the glossary's Chinese terms."""
+"""Tests for supercycle.chapters.ledger (the fact-check entries) and the glossary's Chinese terms."""
 import math
 import re
 from types import SimpleNamespace
@@ -6,10 +6,11 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from supercycle import ROOT, data, ledger
-from supercycle.chapter_params.fact_check import PARAMS
-from supercycle.models import fact_check as fc
-from supercycle.params import defaults
+from supercycle import ROOT, data
+from supercycle.chapters import ledger
+from supercycle.chapters.fact_check import PARAMS
+from supercycle.chapters import fact_check as fc
+from supercycle.build.params import defaults
 
 SEED = ROOT.parent / "shared" / "seeds" / "000_2f3a88b6c6dd3952.txt"
 DEFAULTS = SimpleNamespace(**defaults("fact_check"))
@@ -239,7 +240,7 @@ def test_hbf_verdict_depends_on_the_baseline():
 def test_hbf_multiple_is_chapter_3s_on_one_convention():
     # one function and one unit convention for both pages: chapter 3's multiple_by_baseline, 4 TB = 4,096 GB,
     # which is SanDisk's 8 stacks in data/reference/hbf.csv; a B200's 192 GB gives 4096 / 192 = 21.33x
-    from supercycle.models import hbf as H
+    from supercycle.chapters import hbf as H
     hbf = data.reference("hbf")
     ref_gb = float(hbf[hbf["item"].str.startswith("GPU capacity with 8 HBF stacks")].iloc[0]["value"])
     assert data.claim("hbf.capacity.gpu").value * ledger.GB_PER_TB == ref_gb == 4096
@@ -282,7 +283,7 @@ def test_hbm_share_readings_by_hand():
 
 def test_hbm_share_matches_chapter_2():
     # the ledger's figures are chapter 2's (glue keys hbm_competition-share26-*): same function, same rows
-    from supercycle.models import hbm_competition as m
+    from supercycle.chapters import hbm_competition as m
     L = ledger.run().set_index("id")
     v = L.loc["hbm-sales-share-2026", "values"]
     assert v["r"] == pytest.approx(m.hbm_share_next(38, 58, 51))                 # 39.8

@@ -1,8 +1,8 @@
-"""Structure and sanity of supercycle.measure (never timings)."""
+"""Structure and sanity of supercycle.chapters.streamdq_measure (never timings)."""
 import numpy as np
 import pytest
 
-from supercycle import measure
+from supercycle.chapters import streamdq_measure as measure
 
 
 def test_pack_known_bytes():

@@ -1,10 +1,10 @@
-"""Unit tests for supercycle.models.fact_check, with cases checkable by hand."""
+"""Unit tests for supercycle.chapters.fact_check, with cases checkable by hand."""
 import math
 
 import pytest
 
-from supercycle.models import fact_check as fc
-from supercycle.models.fact_check import Interval, Stated
+from supercycle.chapters import fact_check as fc
+from supercycle.chapters.fact_check import Interval, Stated
 
 TOL = dict(consistent_rel_tol=0.001, rounding_rel_tol=0.05)
 

@@ -1,4 +1,4 @@
-"""Unit tests for the HBF chapter's models (supercycle/models/hbf.py) and its parameter defaults.
+"""Unit tests for the HBF chapter's models (supercycle/chapters/hbf.py) and its parameter defaults.
 
 Every expected value is worked out by hand in the comment beside it. Footprints: GB = 1e9 bytes;
 capacities: 1 TB = 1,024 GB, as memory makers count (4 TB = 4,096 GB).
@@ -9,9 +9,9 @@ import re
 import pytest
 
 from supercycle import data
-from supercycle.chapter_params import hbf as CP
-from supercycle.models import hbf as H
-from supercycle.params import defaults
+from supercycle.chapters import hbf as CP
+from supercycle.chapters import hbf as H
+from supercycle.build.params import defaults
 
 
 # --- footprint ------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Unit tests for supercycle/models/hbm_competition.py, with hand arithmetic in comments, and
+"""Unit tests for supercycle/chapters/hbm_competition.py, with hand arithmetic in comments, and
 checks that the chapter's data-backed parameter defaults equal the data they cite."""
 import json
 import math
@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from supercycle import ROOT, data
-from supercycle.models import hbm_competition as m
-from supercycle.params import defaults, load_scenario
+from supercycle.chapters import hbm_competition as m
+from supercycle.build.params import defaults, load_scenario
 
 KEY = "hbm_competition"
 

@@ -1,4 +1,4 @@
-"""Unit tests for supercycle.models.hbm_tam: every expected value is worked out in the comment."""
+"""Unit tests for supercycle.chapters.hbm_tam: every expected value is worked out in the comment."""
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from supercycle.data import claims
-from supercycle.models import hbm_tam as m
+from supercycle.chapters import hbm_tam as m
 
 
 def test_market_by_hand():
@@ -142,7 +142,7 @@ def test_mix_from_params_and_market_for_year_by_hand():
 
 
 def test_chain_params_are_declared_by_chapter_4():
-    from supercycle.params import defaults
+    from supercycle.build.params import defaults
     d = defaults("packaging")
     assert set(m.CHAIN_PARAMS) <= set(d)
     # chapter 4's defaults give a market in the tens of billions (a sanity bound, not a target)

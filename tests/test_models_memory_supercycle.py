@@ -1,11 +1,11 @@
-"""Unit tests for supercycle/models/memory_supercycle.py: each case is checkable by hand."""
+"""Unit tests for supercycle/chapters/memory_supercycle.py: each case is checkable by hand."""
 import math
 
 import numpy as np
 import pytest
 
-from supercycle.models import memory_supercycle as m
-from supercycle.params import defaults
+from supercycle.chapters import memory_supercycle as m
+from supercycle.build.params import defaults
 
 
 def test_growth_pct():
@@ -250,7 +250,7 @@ def test_nand_wafer_default_tracks_claims():
 
 
 def test_scenarios_in_range_and_coherent():
-    from supercycle.params import load_scenario
+    from supercycle.build.params import load_scenario
     bull = load_scenario("bull").get("memory_supercycle", {})
     bear = load_scenario("bear").get("memory_supercycle", {})
     assert bull and bear
@@ -270,7 +270,7 @@ def test_scenarios_in_range_and_coherent():
 
 def test_nand_demand_growth_default_is_the_idc_figure_and_matches_the_ledger():
     # one assumption, one value: both chapters start from IDC's 2026 supply growth (about 17%)
-    from supercycle.params import defaults
+    from supercycle.build.params import defaults
     from supercycle.data import claim
     idc = claim("nand.bit_supply_growth.2026").value
     assert defaults("memory_supercycle")["nand_demand_growth_2027_pct"] == idc
@@ -363,7 +363,7 @@ def test_chapter_chinese_quotes_are_in_the_seed():
 
 
 def test_scenarios_order_the_q2_q4_price_assumption():
-    from supercycle.params import load_scenario
+    from supercycle.build.params import load_scenario
     bull = load_scenario("bull")["memory_supercycle"]["asp_q2_q4_qoq_pct"]
     bear = load_scenario("bear")["memory_supercycle"]["asp_q2_q4_qoq_pct"]
     assert bear < defaults("memory_supercycle")["asp_q2_q4_qoq_pct"] < bull

@@ -1,4 +1,4 @@
-"""Unit tests for supercycle.models.packaging, with cases checkable by hand."""
+"""Unit tests for supercycle.chapters.packaging, with cases checkable by hand."""
 from __future__ import annotations
 
 import math
@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from supercycle import data
-from supercycle.chapter_params.packaging import PARAMS
-from supercycle.models import packaging as m
+from supercycle.chapters.packaging import PARAMS
+from supercycle.chapters import packaging as m
 
 NAN = math.nan
 

@@ -1,4 +1,4 @@
-"""Unit tests for supercycle/models/shortage.py. Every expected value is worked out by hand in the
+"""Unit tests for supercycle/chapters/shortage.py. Every expected value is worked out by hand in the
 comment beside it, never copied from the code's output."""
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from supercycle import data
-from supercycle.chapter_params.shortage import PARAMS, PLAUSIBLE
-from supercycle.models import shortage as sm
+from supercycle.chapters.shortage import PARAMS, PLAUSIBLE
+from supercycle.chapters import shortage as sm
 
 DEFAULTS = {p.name: p.default for p in PARAMS}
 

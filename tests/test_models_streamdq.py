@@ -1,12 +1,12 @@
-"""Unit tests for supercycle.models.streamdq, with cases checkable by hand."""
+"""Unit tests for supercycle.chapters.streamdq, with cases checkable by hand."""
 import math
 
 import numpy as np
 import pytest
 
 from supercycle import data
-from supercycle.chapter_params.streamdq import PARAMS
-from supercycle.models import streamdq as sdq
+from supercycle.chapters.streamdq import PARAMS
+from supercycle.chapters import streamdq as sdq
 
 # A toy decode whose arithmetic is easy: 1 billion weights, 1 TB/s, 4-bit with no group metadata.
 # packed = 1e9 * 4 bits / 8 = 0.5 GB -> 0.5 ms at 1 TB/s; FP16 = 2 GB -> 2 ms.

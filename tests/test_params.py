@@ -5,9 +5,9 @@ import nbformat
 import pytest
 import yaml
 
-from supercycle import params as P
-from supercycle.params import Param, ParamError
-from supercycle.registry import CHAPTERS
+from supercycle.build import params as P
+from supercycle.build.params import Param, ParamError
+from supercycle.build.registry import CHAPTERS
 
 RATE = Param("asp_growth", "float", 0.33, "fraction", "ASP growth", min=-0.5, max=2.0)
 UNITS = Param("units", "int", 30000, "systems", "systems shipped", min=0, max=1_000_000)

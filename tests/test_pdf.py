@@ -1,4 +1,4 @@
-"""The PDF edition (`make pdf`, `supercycle.pdf`) and the citation it carries (`supercycle.cite`).
+"""The PDF edition (`make pdf`, `supercycle.build.pdf`) and the citation it carries (`supercycle.cite`).
 
 The unit tests build a two-page fake site; `test_pdf_of_the_site` prints the real built site
 (the same site the browser tests use; built first if missing) in Chromium and reads the PDF back
@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from supercycle import ROOT, cite, pdf
-from supercycle.registry import CHAPTERS
+from supercycle import ROOT, cite
+from supercycle.build import pdf
+from supercycle.build.registry import CHAPTERS
 
 FAKE_PAGE = """<html><head><script src="../_static/vega-bundle.js"></script>
 <link rel="stylesheet" href="../_static/custom.css"><script src="../_static/searchtools.js"></script></head>
@@ -130,7 +131,7 @@ def test_pdf_of_the_site(tmp_path, site):
     out = tmp_path / "report.pdf"
     # A process of its own: the browser tests keep a Playwright session (and its event loop) open
     # in this one, and this is how `make pdf` runs it anyway.
-    proc = subprocess.run([sys.executable, "-m", "supercycle.pdf", "--site", str(site), "--out", str(out)],
+    proc = subprocess.run([sys.executable, "-m", "supercycle", "pdf", "--site", str(site), "--out", str(out)],
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     _, titles = pdf.combined_html(site, pdf.book_pages(), "2026-01-31")

@@ -1,4 +1,4 @@
-"""supercycle.site_assets: the offline Vega bundle and the VEGA_DEBUG setup the site loads.
+"""supercycle.build.site: the offline Vega bundle and the VEGA_DEBUG setup the site loads.
 
 The browser check that charts really draw from these files is tests/test_browser.py; here we
 check the files against what Altair's own HTML output asks for.
@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from supercycle import site_assets
+from supercycle.build import site as site_assets
 
 
 @pytest.fixture(scope="module")

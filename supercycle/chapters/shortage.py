@@ -13,7 +13,151 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from supercycle.models.memory_supercycle import growth_pct, nand_bit_supply_growth_pct
+from supercycle.chapters.memory_supercycle import growth_pct, nand_bit_supply_growth_pct
+
+
+# --- parameters: declared once (type, default, range, unit, meaning) --------------------
+# Each `meaning` says where the default comes from: a claim id (data/claims.csv), a row of
+# data/reference/shortage_supply.csv (by its `key`), or "assumption". `min`/`max` are what the
+# model accepts; PLAUSIBLE gives the range each assumption is swept over in the chapter's
+# sensitivity chart, with the reason for its ends.
+from supercycle.build.params import Param
+
+PARAMS: tuple[Param, ...] = (
+    # --- demand: the fill rate and what it measures -----------------------------------------------
+    Param("fill_rate_pct", "float", 60.0, "pct",
+          "share of DRAM orders suppliers fill, January 2026; default = claim dram.fulfilment.all.2026-01 (about 60%)",
+          min=30.0, max=100.0),
+    Param("double_order_pct", "float", 15.0, "pct",
+          "share of those orders that is double ordering or stock-building, not end demand; assumption (no public measure): "
+          "between the literal reading (0) and about 32%, the share that makes the fill rate fit a balanced 2025",
+          min=0.0, max=50.0),
+    Param("demand_growth_2026_pct", "float", 30.0, "pct",
+          "DRAM bit demand growth 2026; default = reference demand_growth.jpm.2026 (JPMorgan, 30%+, memory: DRAM and NAND not split); only back-casts 2025",
+          min=0.0, max=60.0),
+    Param("demand_growth_2027_pct", "float", 22.0, "pct",
+          "DRAM bit demand growth 2027; assumption between Micron's high-teens (demand_growth.micron.2025) and JPMorgan's 30%+",
+          min=0.0, max=60.0),
+    Param("demand_growth_later_pct", "float", 15.0, "pct",
+          "DRAM bit demand growth a year 2028-2030; assumption: back towards the pre-shortage high-teens or below",
+          min=0.0, max=40.0),
+    # --- supply: bits per wafer and HBM ------------------------------------------------------------
+    Param("bpw_growth_2026_pct", "float", 15.0, "pct",
+          "DRAM bits-per-wafer growth 2026 (node migration, e.g. 1b to 1c), commodity basis; assumption below Micron's 20%+ "
+          "on flat wafers (supply_growth.micron.2026) for Samsung's 1c transition loss",
+          min=0.0, max=40.0),
+    Param("bpw_growth_later_pct", "float", 12.0, "pct",
+          "DRAM bits-per-wafer growth a year from 2027; assumption (node steps every one to two years)",
+          min=0.0, max=40.0),
+    Param("hbm_share_2025_pct", "float", 16.0, "pct",
+          "HBM share of DRAM wafer starts, 2025 average; assumption between TrendForce's 14% (end-2024) and 18% (end-2025), secondary",
+          min=0.0, max=60.0),
+    Param("hbm_share_2026_pct", "float", 22.0, "pct",
+          "HBM share of DRAM wafer starts, 2026; TrendForce via a social post (note of hbm_wafer_share.end2025), secondary",
+          min=0.0, max=60.0),
+    Param("hbm_share_later_pct", "float", 25.0, "pct",
+          "HBM share of DRAM wafer starts from 2027; assumption (keeps rising, more slowly)",
+          min=0.0, max=60.0),
+    Param("trade_ratio", "float", 3.0, "x",
+          "HBM wafer area per bit against commodity DRAM, 2025-2026; default = reference trade_ratio.micron.q1fy26 (Micron, 3:1)",
+          min=1.0, max=6.0),
+    Param("trade_ratio_later", "float", 3.5, "x",
+          "the same ratio from 2027 (HBM4 and HBM4E); assumption between 3 and Micron's 'exceed 4 to 1' for HBM4E",
+          min=1.0, max=6.0),
+    # --- supply: wafers and fabs --------------------------------------------------------------------
+    Param("base_wafer_growth_pct", "float", 2.0, "pct",
+          "wafer growth a year after 2026 beyond the named projects (other makers such as CXMT, unnamed phases); assumption",
+          min=-10.0, max=10.0),
+    Param("ramp_years", "float", 2.0, "years",
+          "years from first output to full capacity of a new fab; assumption (Yongin: 2027 to 2030 per yongin.fab1.capacity)",
+          min=0.5, max=5.0),
+    Param("fab_delay_years", "float", 0.0, "years",
+          "slip of every project not yet producing in 2026 beyond its earliest date; assumption (the dates are 'at the earliest')",
+          min=0.0, max=3.0),
+    Param("m15x_k_wpm", "float", 50.0, "k wafers/month",
+          "SK hynix M15X capacity; default = reference m15x.capacity.added (50k), between the conflicting 32k and 55-60k",
+          min=0.0, max=100.0),
+    Param("p4_years_after_2027", "float", 0.5, "years",
+          "Samsung P4 (new DRAM phase) first output, in years after 1 January 2027; claim dram.fab.samsung.p4.start (2027 at the earliest) "
+          "with reference p4.full_operation (end-2026 build) plus tool-in: mid-2027",
+          min=0.0, max=4.0),
+    Param("p4_k_wpm", "float", 40.0, "k wafers/month",
+          "capacity of that P4 DRAM phase; assumption sized on reference p4.1c_line.capacity (30-40k)",
+          min=0.0, max=150.0),
+    Param("yongin_years_after_2027", "float", 0.75, "years",
+          "SK hynix Yongin fab 1 first output, in years after 1 January 2027; reference yongin.fab1.cleanroom (cleanroom 2027-03, tools from 2027Q2)",
+          min=0.0, max=4.0),
+    Param("yongin_k_wpm", "float", 200.0, "k wafers/month",
+          "Yongin fab 1 capacity at full ramp; reference yongin.fab1.capacity (200k by 2030, weak secondary source)",
+          min=0.0, max=300.0),
+    Param("tongluo_k_wpm", "float", 30.0, "k wafers/month",
+          "Micron Tongluo (ex-PSMC) capacity; derived: over 10% (tongluo.share) of Micron's 3.6 m wafers a year (claim dram.wafers.micron.2026) / 12",
+          min=0.0, max=100.0),
+    Param("idaho_k_wpm", "float", 30.0, "k wafers/month",
+          "Micron Idaho 1 capacity (first output mid-2027, micron.idaho1.first_output); assumption: one new-fab phase, like M15X's first 32-35k",
+          min=0.0, max=150.0),
+    Param("taylor_dram_share_pct", "float", 0.0, "pct",
+          "share of Samsung Taylor's 50k wafers a month (claim fab.samsung.taylor.wafers.plan) that is DRAM; 0: the articles present Taylor as a foundry fab",
+          min=0.0, max=100.0),
+    # --- NAND ------------------------------------------------------------------------------------------
+    Param("nand_wafer_growth_later_pct", "float", 2.0, "pct",
+          "NAND wafer growth a year from 2027; assumption (2026: Samsung + SK hynix cut, claims nand.wafers.*)",
+          min=-20.0, max=20.0),
+    Param("nand_density_gain_pct", "float", 12.0, "pct",
+          "NAND bits-per-wafer growth a year from more layers at constant cell type; assumption, as chapter 1's default",
+          min=0.0, max=40.0),
+    Param("qlc_share_2025_pct", "float", 20.0, "pct",
+          "QLC share of NAND wafer output 2025; assumption, as chapter 1's default", min=0.0, max=100.0),
+    Param("qlc_share_2026_pct", "float", 30.0, "pct",
+          "QLC share of NAND wafer output 2026; assumption, as chapter 1's default", min=0.0, max=100.0),
+    Param("qlc_share_step_pp", "float", 5.0, "pp",
+          "rise of the QLC share a year after 2026; assumption", min=0.0, max=30.0),
+    Param("nand_sufficiency_2025_pct", "float", 100.0, "pct",
+          "NAND supply / demand in 2025; assumption: balanced over the year (prices fell in 2025Q1, rose in Q4)",
+          min=50.0, max=150.0),
+    Param("nand_demand_growth_2026_pct", "float", 22.0, "pct",
+          "NAND bit demand growth 2026; assumption: no NAND demand figure in the articles; below JPMorgan's 30%+ for memory",
+          min=0.0, max=60.0),
+    Param("nand_demand_growth_later_pct", "float", 18.0, "pct",
+          "NAND bit demand growth a year from 2027; assumption (ICMS racks add to a high-teens base)",
+          min=0.0, max=60.0),
+)
+
+# Words for the page (charts and prose), one per swept parameter.
+LABELS: dict[str, str] = {
+    "fill_rate_pct": "fill rate", "double_order_pct": "double ordering", "demand_growth_2027_pct": "demand growth 2027",
+    "demand_growth_later_pct": "demand growth 2028-30", "bpw_growth_2026_pct": "bits per wafer 2026",
+    "bpw_growth_later_pct": "bits per wafer from 2027", "hbm_share_2026_pct": "HBM wafer share 2026",
+    "hbm_share_later_pct": "HBM wafer share from 2027", "trade_ratio": "trade ratio 2025-26",
+    "trade_ratio_later": "trade ratio from 2027", "base_wafer_growth_pct": "other wafer growth",
+    "ramp_years": "fab ramp time", "fab_delay_years": "fab delay", "m15x_k_wpm": "M15X capacity",
+    "p4_years_after_2027": "P4 first output", "yongin_years_after_2027": "Yongin first output",
+    "yongin_k_wpm": "Yongin capacity", "tongluo_k_wpm": "Tongluo capacity", "idaho_k_wpm": "Idaho 1 capacity",
+}
+
+# The range each assumption is swept over in the sensitivity chart: (low, high, why).
+PLAUSIBLE: dict[str, tuple[float, float, str]] = {
+    "fill_rate_pct": (50.0, 70.0, "約60%: read as 50-70"),
+    "double_order_pct": (0.0, 35.0, "none, to the ~32% that fits a balanced 2025"),
+    "demand_growth_2027_pct": (15.0, 30.0, "Micron's high-teens to JPMorgan's 30%+"),
+    "demand_growth_later_pct": (10.0, 20.0, "pre-AI norm to high-teens"),
+    "bpw_growth_2026_pct": (8.0, 22.0, "a 1c loss year to Micron's 20%+"),
+    "bpw_growth_later_pct": (8.0, 16.0, "slow to brisk node migration"),
+    "hbm_share_2026_pct": (18.0, 26.0, "flat at end-2025 to faster"),
+    "hbm_share_later_pct": (20.0, 35.0, "slower to faster HBM growth"),
+    "trade_ratio": (2.0, 4.0, "SK hynix's 'at least twice' to HBM4-era"),
+    "trade_ratio_later": (3.0, 4.5, "Micron: 3:1 now, above 4:1 for HBM4E"),
+    "base_wafer_growth_pct": (0.0, 4.0, "only the named fabs to steady additions"),
+    "ramp_years": (1.0, 3.0, "fast to slow ramp"),
+    "fab_delay_years": (0.0, 1.0, "earliest dates to a year late"),
+    "m15x_k_wpm": (32.0, 60.0, "the two conflicting reports"),
+    "p4_years_after_2027": (0.0, 1.0, "'2027年以後': from 2027, or after it"),
+    "yongin_years_after_2027": (0.5, 1.25, "tools in from 2027Q2: output mid-2027 to spring 2028"),
+    "yongin_k_wpm": (100.0, 200.0, "half to all of the reported 200k"),
+    "tongluo_k_wpm": (30.0, 45.0, "over 10% of Micron's capacity"),
+    "idaho_k_wpm": (15.0, 60.0, "a small to a large first phase"),
+}
+
 
 # One k wpm (a thousand wafers a month) is 12,000 wafers a year = 0.012 million wafers a year.
 MILLION_WAFERS_PER_YEAR_PER_K_WPM = 12 * 1_000 / 1_000_000

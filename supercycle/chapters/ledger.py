@@ -5,7 +5,7 @@ relationship that recomputes it from other claims and reference figures (`relati
 are compared (`compare`, `on_gap`), what a failure would mean (`basis`: the article is wrong, two
 sources disagree, or the check rests on a choice of ours), the plausible alternative choices it is
 also shown under (`variants`), and a neutral explanation template (the numbers). `evaluate`
-recomputes an entry from data/, applies `supercycle.models.fact_check.verdict` and `classify`, and
+recomputes an entry from data/, applies `supercycle.chapters.fact_check.verdict` and `classify`, and
 appends the sentence for the class it computed (`SAYS`, or the entry's own `says`): the text
 follows from the verdict, never the reverse. `run` does all of them. No numbers from the articles
 or the reference files are typed here, only the arithmetic; and nothing is listed twice: the claims
@@ -26,13 +26,13 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from .chapter_params.fact_check import HBF_BASELINES, NAND_DEMAND_GROWTH_2027_CHOICES_PCT
-from .data import period_bounds, split_range
-from .models import fact_check as fc
-from .models import hbf as hbfm
-from .models import hbm_competition as hbmc
-from .models import streamdq as sdq
-from .models.fact_check import Interval
+from .fact_check import HBF_BASELINES, NAND_DEMAND_GROWTH_2027_CHOICES_PCT
+from supercycle.data import period_bounds, split_range
+from . import fact_check as fc
+from . import hbf as hbfm
+from . import hbm_competition as hbmc
+from . import streamdq as sdq
+from .fact_check import Interval
 
 CATEGORIES = (
     "sum of parts",
@@ -967,7 +967,7 @@ def number(v: float, unit: str) -> str:
 def unit_label(unit: str) -> str:
     """A unit for people ('krw_trn' -> 'trillions of Korean won'); empty for per cent and multiples,
     whose sign the value carries."""
-    from .data import UNITS
+    from supercycle.data import UNITS
     if unit in ("", "pct", "x"):
         return ""
     return re.sub(r"\s*\(.*\)$", "", UNITS.get(unit, unit))
@@ -1068,8 +1068,8 @@ def summary(df: pd.DataFrame) -> dict:
 
 def run(params: SimpleNamespace | None = None) -> pd.DataFrame:
     """The whole ledger from data/ (claims and reference tables), one row per entry."""
-    from . import data
-    from .params import defaults
+    from supercycle import data
+    from supercycle.build.params import defaults
     if params is None:
         params = SimpleNamespace(**defaults("fact_check"))
     rows = [evaluate(e, data.claim, params, data.reference) for e in ENTRIES]

@@ -33,7 +33,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from . import ROOT
+from supercycle import ROOT
 
 BUNDLE_NAME = "vega-bundle.js"
 SETUP_NAME = "vega-setup.js"
@@ -86,7 +86,7 @@ def bundle_source() -> str:
     if missing:
         raise AssetError(f"the vl-convert bundle does not assign {', '.join(missing)}")
     header = (f"/* Vega {vlc.get_vega_version()}, Vega-Lite {vl}, Vega-Embed {vlc.get_vega_embed_version()}"
-              f" bundled by vl-convert {vlc.__version__}; written by supercycle.site_assets. */\n")
+              f" bundled by vl-convert {vlc.__version__}; written by supercycle.build.site. */\n")
     return header + "(function () {\n" + bundle.rstrip() + "\n})();\n"
 
 
@@ -94,7 +94,7 @@ def setup_source() -> str:
     """The site's setup script: `window.VEGA_DEBUG` with the versions Altair's HTML checks for
     (merged into any existing), then the chart wrapper, the scroll hints and the name fixes
     (see SETUP_JS)."""
-    from .charts import PALETTE
+    from supercycle.charts import PALETTE
 
     versions = json.dumps(altair_versions(), sort_keys=True)
     return SETUP_JS.replace("__VERSIONS__", versions).replace("__PALETTE__", json.dumps(PALETTE))
@@ -171,7 +171,7 @@ def write_static(static_dir: Path, cache_dir: Path | None = DEFAULT_CACHE) -> li
 
 
 # The site setup script (vega-setup.js): see its header comment.
-SETUP_JS = r'''/* supercycle site setup (written by supercycle.site_assets; loaded after vega-bundle.js).
+SETUP_JS = r'''/* supercycle site setup (written by supercycle.build.site; loaded after vega-bundle.js).
    1. Charts: every call to vegaEmbed (Altair's HTML calls the global) goes through `embed` below:
       - the action menu offers "Save as SVG", "Save as PNG" and "View source" (no "Open in Vega
         Editor", which would send the chart to an outside site; the CSV link sits under each chart),
@@ -411,7 +411,7 @@ window.VEGA_DEBUG = Object.assign(window.VEGA_DEBUG || {}, __VERSIONS__);
 MATH_JS = r'''/* math-lite: renders the TeX that Sphinx leaves in .math elements as native MathML, offline.
    A small TeX subset (fractions, roots, scripts, \text, Greek, common operators and arrows,
    spacing, \left/\right); anything else stays as the TeX source, in a monospace font.
-   Written by supercycle.site_assets; stands in for MathJax (no CDN). */
+   Written by supercycle.build.site; stands in for MathJax (no CDN). */
 (function () {
   "use strict";
   if (window.mathLite) return;  // Sphinx may include the script twice

@@ -1,4 +1,4 @@
-"""The command line: `python -m supercycle {build,run,params,measure}` (see README).
+"""The command line: `python -m supercycle {build,run,params,pdf,measure}` (see README).
 
 Exit status: 0 success; 1 a chapter or the site failed to build; 2 bad input or an inconsistent
 layout (nothing ran); 130 interrupted by Ctrl-C (SIGINT), 143 by SIGTERM (the previous site and
@@ -44,6 +44,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--no-cache", action="store_true", help="re-execute every chapter and rebuild the site")
     pa = sub.add_parser("params", help="list every parameter: name, type, default, range, unit, meaning")
     pa.add_argument("chapter", nargs="?", help="only this chapter's parameters")
+    sub.add_parser("pdf", help="print the built site as the PDF edition (`pdf --help` for its options)")
     sub.add_parser("measure", help="re-run the CPU dequantization measurement and write its data file "
                    "(`measure --help` for its options)")
     return p
@@ -68,8 +69,11 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str] | None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["measure"]:  # its own options: `python -m supercycle measure --help`
-        from .measure import main as measure_main
+        from supercycle.chapters.streamdq_measure import main as measure_main
         return measure_main(argv[1:]) or 0
+    if argv[:1] == ["pdf"]:  # its own options: `python -m supercycle pdf --help`
+        from .pdf import main as pdf_main
+        return pdf_main(argv[1:]) or 0
     args = parser().parse_args(argv)
     try:
         if args.command == "params":
@@ -90,7 +94,7 @@ def _main(argv: list[str] | None) -> int:
         print(f"supercycle: error: {exc}", file=sys.stderr)
         return 2
 
-    from .build import BuildError, build, targets
+    from .run import BuildError, build, targets
     signal.signal(signal.SIGTERM, _on_sigterm)
     t0 = time.monotonic()
     print(f"building scenario '{plan.scenario}'" + (f" as {plan.slug}" if not plan.is_default else "")

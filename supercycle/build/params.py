@@ -1,6 +1,6 @@
 """Chapter parameters: declaration, validation, scenario files and command-line overrides.
 
-Every parameter is declared once, in `supercycle/chapter_params/<chapter>.py`, with its type,
+Every parameter is declared once, in `supercycle/chapters/<chapter>.py`, with its type,
 default, allowed range, unit and meaning; rules between parameters sit beside them (`RULES`:
 `(left, "<" or "<=", right)`; every `X_low`/`X_high` pair is also held to low <= high without
 being declared). The notebook's `parameters` cell holds the same defaults (a test proves they
@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from . import ROOT
+from supercycle import ROOT
 from .registry import CHAPTERS, UnknownChapter, chapter as find_chapter
 
 PARAMS_DIR = ROOT / "params"

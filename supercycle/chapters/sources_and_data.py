@@ -21,10 +21,17 @@ import math
 import altair as alt
 import pandas as pd
 
-from . import charts
-from .nb import Html, fmt_number, fmt_year
-from .data import CLAIM_COLUMNS, KINDS, TOPICS, UNITS
-from .numerals import EXEMPT, SCALE
+from supercycle import charts
+from supercycle.nb import Html, fmt_number, fmt_year
+from supercycle.data import CLAIM_COLUMNS, KINDS, TOPICS, UNITS
+from supercycle.numerals import EXEMPT, SCALE
+
+
+# --- parameters: declared once (type, default, range, unit, meaning) --------------------
+from supercycle.build.params import Param
+
+PARAMS: tuple[Param, ...] = ()
+
 
 EXPLORER_ID = "sc-claims"
 

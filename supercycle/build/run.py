@@ -5,7 +5,7 @@
 2. A chapter's cache key hashes exactly what it reads (`chapter_inputs`): its notebook source,
    its parameter values, `data/`, the pins, its parameter declaration, the package modules its
    notebook imports (followed through their own imports), and, for a chapter whose notebook
-   imports `supercycle.params` (to show the scenario files), `params/` and every declaration.
+   imports `supercycle.build.params` (to show the scenario files), `params/` and every declaration.
 3. A notebook is reused only if it carries that key and its outputs are the ones the build wrote
    (a digest in its metadata), so a notebook re-executed by hand is executed again.
 4. The other chapters run in a process pool, one `papermill.execute_notebook` per chapter.
@@ -35,7 +35,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import ROOT
+from supercycle import ROOT
 from .params import Plan, defaults
 from .registry import CHAPTERS, Chapter
 
@@ -116,9 +116,9 @@ def chapter_inputs(ch: Chapter, nb: dict | None = None) -> list[Path]:
     found = package_modules([_text(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"])
     files = _files(ROOT / "data") | {ROOT / "requirements.txt"}
     files |= _files(ROOT / "supercycle", ".py") if found is None else found[0]
-    files.add(ROOT / "supercycle" / "chapter_params" / f"{ch.key}.py")
-    if found is None or "supercycle.params" in found[1]:  # the notebook reads scenario files
-        files |= _files(ROOT / "params") | _files(ROOT / "supercycle" / "chapter_params", ".py")
+    files.add(ROOT / "supercycle" / "chapters" / f"{ch.key}.py")
+    if found is None or "supercycle.build.params" in found[1]:  # the notebook reads scenario files
+        files |= _files(ROOT / "params") | _files(ROOT / "supercycle" / "chapters", ".py")
     return sorted((p for p in files if p.is_file()), key=lambda p: p.relative_to(ROOT).as_posix())
 
 
@@ -367,7 +367,7 @@ def build_info_markdown(plan: Plan) -> str:
 
 def cite_markdown(plan: Plan) -> str:
     """The front page's "Cite this report" block: the edition, and the scenario if not the base."""
-    from . import cite
+    from supercycle import cite
 
     # A named scenario is cited by its name (its file lists the values); overrides one by one.
     overrides: dict[str, dict] = {}
@@ -453,7 +453,7 @@ def build(plan: Plan, jobs: int, use_cache: bool = True, site: bool = True,
         errors: list[Exception] = []
 
         def make_assets():  # the offline chart scripts (seconds of uninterruptible bundling)
-            from .site_assets import write_static
+            from .site import write_static
             try:
                 write_static(assets)
             except Exception as exc:

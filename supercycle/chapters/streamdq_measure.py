@@ -1,6 +1,6 @@
 """A small CPU measurement of weight-only 4-bit dequantization (numpy), for the StreamDQ chapter.
 
-The measurement is data, not a notebook output: `python -m supercycle.measure` (or
+The measurement is data, not a notebook output: `python -m supercycle measure` (or
 `python -m supercycle measure`) runs it and writes `data/measurements/streamdq_cpu.json` with the
 machine, the method and the results; the chapter only reads that file, so re-running the chapter
 is deterministic and the measurement is refreshed on purpose.
@@ -315,7 +315,7 @@ def run(rows: int = 2048, cols: int = 4096, group: int = 128, repeats: int = 21,
                   info=machine_info(), measured=datetime.now(timezone.utc).strftime("%Y-%m-%d"))
 
 
-ROOT = Path(__file__).resolve().parent.parent
+from supercycle import ROOT  # noqa: E402  (the project root)
 DEFAULT_OUT = ROOT / "data" / "measurements" / "streamdq_cpu.json"
 
 
@@ -332,9 +332,9 @@ def load(path: Path | str = DEFAULT_OUT) -> Result:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m supercycle.measure [--rows R --cols C --group G --repeats N --warmup W --out PATH]`:
+    """`python -m supercycle measure [--rows R --cols C --group G --repeats N --warmup W --out PATH]`:
     run the measurement and write it as JSON (default data/measurements/streamdq_cpu.json)."""
-    ap = argparse.ArgumentParser(prog="python -m supercycle.measure", description=main.__doc__.split(":")[0])
+    ap = argparse.ArgumentParser(prog="python -m supercycle measure", description=main.__doc__.split(":")[0])
     ap.add_argument("--rows", type=int, default=2048)
     ap.add_argument("--cols", type=int, default=4096)
     ap.add_argument("--group", type=int, default=128)

@@ -1,7 +1,7 @@
 """The PDF edition: the built site's pages, in the book's order, printed by Chromium as one document.
 
-    python -m supercycle.pdf                      # from _build/html, writes _build/html/supercycle-report.pdf
-    python -m supercycle.pdf --site _build/scenarios/<slug>/html
+    python -m supercycle pdf                      # from _build/html, writes _build/html/supercycle-report.pdf
+    python -m supercycle pdf --site _build/scenarios/<slug>/html
 
 Why print the site rather than build LaTeX: the pages already hold the executed chapters, the
 glued numbers, the figure numbers and the drawn charts, so the PDF cannot drift from the site;
@@ -32,7 +32,7 @@ import threading
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from . import ROOT, cite
+from supercycle import ROOT, cite
 
 CHROMIUM = os.environ.get("SUPERCYCLE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -327,7 +327,7 @@ def print_pdf(site: Path, out: Path, edition: str | None = None, log=print) -> d
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m supercycle.pdf", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m supercycle pdf", description=__doc__.split("\n\n")[0])
     ap.add_argument("--site", type=Path, default=ROOT / "_build" / "html",
                     help="a built site (default _build/html; a scenario's is _build/scenarios/<slug>/html)")
     ap.add_argument("--out", type=Path, default=None, help=f"the PDF to write (default <site>/{PDF_NAME})")

@@ -27,7 +27,7 @@ CoWoS capacity ids are listed, so the numbers exist once.
 Example (chapter 2)::
 
     from supercycle.data import claims
-    from supercycle.models import hbm_tam
+    from supercycle.chapters import hbm_tam
     caps = hbm_tam.capacity_ranges(claims().get)          # {2023: (15, 20), ..., 2026: (115, 130)}
     k = hbm_tam.year_average_k(caps, 2026, "mid")          # (80 + 122.5) / 2 = 101.25
     hbm_tam.market_usd_bn(k, packages_per_wafer=16, stacks_per_package=8,
@@ -225,14 +225,14 @@ def with_share(mix: Iterable[Product], name: str, share: float) -> tuple[Product
     return check_mix(out)
 
 
-# The chain's parameters as chapter 4 declares them (supercycle/chapter_params/packaging.py).
+# The chain's parameters as chapter 4 declares them (supercycle/chapters/packaging.py).
 CHAIN_PARAMS = ("cowos_utilisation_pct", "ppw_blackwell", "ppw_rubin", "rubin_wafer_share_pct", "stacks_per_package",
                 "gb_per_stack_blackwell", "gb_per_stack_rubin", "usd_per_gb_hbm3e", "usd_per_gb_hbm4")
 
 
 def mix_from_params(p: Mapping[str, float]) -> tuple[Product, Product]:
     """The Blackwell/Rubin mix from the chain's parameters (names in CHAIN_PARAMS; shares in per cent).
-    Another chapter can pass `supercycle.params.defaults("packaging")` to use chapter 4's defaults."""
+    Another chapter can pass `supercycle.build.params.defaults("packaging")` to use chapter 4's defaults."""
     return two_class_mix(p["rubin_wafer_share_pct"] / 100,
                          {"packages_per_wafer": p["ppw_blackwell"], "stacks_per_package": p["stacks_per_package"],
                           "gb_per_stack": p["gb_per_stack_blackwell"], "usd_per_gb": p["usd_per_gb_hbm3e"]},

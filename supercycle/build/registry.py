@@ -1,7 +1,7 @@
 """The chapters of the book, in reading order: one place that names them.
 
 Each executable chapter is a notebook in `chapters/` whose parameters are declared in
-`supercycle/chapter_params/<key>.py` as a tuple `PARAMS` of `supercycle.params.Param` (and,
+`supercycle/chapters/<key>.py` as a tuple `PARAMS` of `supercycle.build.params.Param` (and,
 optionally, cross-parameter rules as a tuple `RULES`). A notebook that is not registered here, or
 a registered chapter without its notebook or its place in `_toc.yml`, is an error
 (`check_layout`), never skipped.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import import_module
 
-from . import ROOT
+from supercycle import ROOT
 
 
 @dataclass(frozen=True)
@@ -26,13 +26,13 @@ class Chapter:
 
     @property
     def params(self):
-        """The declared parameters (a tuple of Param), read from chapter_params/<key>.py."""
-        return import_module(f"supercycle.chapter_params.{self.key}").PARAMS
+        """The declared parameters (a tuple of Param), read from supercycle/chapters/<key>.py."""
+        return import_module(f"supercycle.chapters.{self.key}").PARAMS
 
     @property
     def rules(self):
         """Cross-parameter rules declared beside the parameters: (left, "<" or "<=", right)."""
-        return getattr(import_module(f"supercycle.chapter_params.{self.key}"), "RULES", ())
+        return getattr(import_module(f"supercycle.chapters.{self.key}"), "RULES", ())
 
 
 CHAPTERS: tuple[Chapter, ...] = (
@@ -63,7 +63,7 @@ def check_layout() -> list[str]:
     """Every way chapters/, _toc.yml and CHAPTERS disagree, one line each (empty: consistent)."""
     import yaml
     registered = {ch.notebook for ch in CHAPTERS}
-    problems = [f"chapters/{p.name} is not registered in supercycle/registry.py CHAPTERS"
+    problems = [f"chapters/{p.name} is not registered in supercycle/build/registry.py CHAPTERS"
                 for p in sorted((ROOT / "chapters").glob("*.ipynb")) if p.name not in registered]
     problems += [f"chapter {ch.key}: chapters/{ch.notebook} does not exist" for ch in CHAPTERS if not ch.path.exists()]
     toc = ROOT / "_toc.yml"
