@@ -24,43 +24,72 @@ from . import ROOT
 
 DATA_DIR = ROOT / "data"
 
-# Canonical units. Chinese multipliers are converted before a figure is stored:
-# 萬 = 1e4, 億 = 1e8, 兆 = 1e12 (so 19兆韓元 = 19 krw_trn, 490萬片 = 4.9 wafers_m_per_year).
-UNITS: dict[str, str] = {
-    "pct": "per cent",
-    "pp": "percentage points",
-    "x": "multiple (times)",
-    "usd": "US dollars",
-    "usd_m": "millions of US dollars",
-    "usd_bn": "billions of US dollars",
-    "krw": "Korean won",
-    "krw_per_share": "Korean won per share",
-    "krw_trn": "trillions of Korean won (兆韓元)",
-    "twd_bn": "billions of New Taiwan dollars",
-    "cny_bn": "billions of Chinese yuan",
-    "wafers_k_per_month": "thousands of 12-inch (300 mm) wafers (or equivalents) per month",
-    "wafers_m_per_year": "millions of wafers per year",
-    "wafers_m_per_quarter": "millions of wafers per quarter",
-    "wafers_k_per_year": "thousands of wafers per year",
-    "units_m_per_year": "millions of units (packages, chips) per year",
-    "tb": "terabytes",
-    "tb_per_s": "terabytes per second",
-    "gb": "gigabytes",
-    "units": "units (servers, systems)",
-    "shares_m": "millions of shares",
-    "count": "a count (plants, layers, lines, people)",
-    "layers": "stacked dies or layers",
-    "nm": "nanometres",
-    "mm": "millimetres",
-    "acres": "acres",
-    "mu": "mu (畝, about 666.7 square metres)",
-    "sqm": "square metres",
-    "years": "years (a duration)",
-    "months": "months (a duration)",
-    "year": "a calendar year (a date)",
-    "date": "a date or period given as text in `period` (value empty)",
-    "k": "thousands (context in metric)",
-}
+# --- units: one table, data/units.csv --------------------------------------------------------
+# Chinese multipliers are converted before a figure is stored: 萬 = 1e4, 億 = 1e8, 兆 = 1e12 (so
+# 19兆韓元 = 19 krw_trn, 490萬片 = 4.9 wafers_m_per_year). Every unit of the claims vocabulary is a
+# row of data/units.csv (documented in data/README.md); UNITS, MONEY_UNITS and
+# supercycle.numerals.SCALE are derived from it.
+UNIT_COLUMNS = ["unit", "meaning", "dimension", "scale", "currency", "bytes", "example"]
+DIMENSIONS = ("ratio", "money", "price", "wafer rate", "unit rate", "capacity", "bandwidth", "count",
+              "length", "area", "duration", "date")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A row of data/units.csv. `scale`: the raw magnitude of one unit (usd_bn: 1e9), NaN for a
+    unit whose rows hold no number (date); `currency`: for money and prices; `bytes`: bytes in one
+    unit (decimal: 1 GB = 1e9 bytes), NaN where not a quantity of data."""
+    unit: str
+    meaning: str
+    dimension: str
+    scale: float
+    currency: str
+    bytes: float
+    example: str
+
+
+def validate_units(df: pd.DataFrame, name: str = "data/units.csv") -> dict[str, Unit]:
+    out: dict[str, Unit] = {}
+    for i, r in enumerate(df.to_dict("records"), start=1):
+        u = r["unit"]
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", u):
+            _fail(name, i, "unit", f"'{u}' is not a lower-case identifier")
+        if u in out:
+            _fail(name, i, "unit", f"duplicate unit '{u}'")
+        if not r["meaning"].strip():
+            _fail(name, i, "meaning", "empty")
+        if r["dimension"] not in DIMENSIONS:
+            _fail(name, i, "dimension", f"'{r['dimension']}' not one of {DIMENSIONS}")
+        scale, nbytes = _number(name, i, "scale", r["scale"]), _number(name, i, "bytes", r["bytes"])
+        for col, x in (("scale", scale), ("bytes", nbytes)):
+            if x <= 0:
+                _fail(name, i, col, f"'{r[col]}' is not positive")
+        if math.isnan(scale) and r["dimension"] != "date":
+            _fail(name, i, "scale", "empty, but only a date unit may have no scale")
+        if (r["dimension"] in ("money", "price")) != bool(r["currency"]):
+            _fail(name, i, "currency", "a money or price unit needs a currency (ISO code), any other unit none")
+        if r["currency"] and not re.fullmatch(r"[A-Z]{3}", r["currency"]):
+            _fail(name, i, "currency", f"'{r['currency']}' is not an ISO currency code")
+        out[u] = Unit(u, r["meaning"], r["dimension"], scale, r["currency"], nbytes, r["example"])
+    return out
+
+
+UNIT_TABLE: dict[str, Unit] = {}   # filled from data/units.csv once, below (_load_units)
+UNITS: dict[str, str] = {}
+# Each money unit: (currency, how many billions of that currency one unit is): krw_trn -> (KRW, 1000).
+MONEY_UNITS: dict[str, tuple[str, float]] = {}
+
+
+def money(amount: float, unit: str) -> tuple[str, float]:
+    """(currency, amount in billions of that currency) for an amount in a money unit:
+    money(19, "krw_trn") = ("KRW", 19000). A price per share is not an amount: ValueError."""
+    try:
+        ccy, scale = MONEY_UNITS[unit]
+    except KeyError:
+        raise ValueError(f"'{unit}' is not a money unit; known: {', '.join(MONEY_UNITS)}") from None
+    return ccy, amount * scale
+
+
 TOPICS = ("supercycle", "hbm", "hbf", "packaging", "streamdq", "markets")
 KINDS = ("actual", "forecast", "estimate", "target", "plan", "claim")
 PRECISIONS = ("day", "month", "year")
@@ -125,6 +154,15 @@ def _number(name: str, row: int, col: str, text: str) -> float:
     if not math.isfinite(x):
         _fail(name, row, col, f"'{text}' is not finite")
     return x
+
+
+def _load_units() -> None:
+    UNIT_TABLE.update(validate_units(_read_csv(DATA_DIR / "units.csv", UNIT_COLUMNS)))
+    UNITS.update({u: x.meaning for u, x in UNIT_TABLE.items()})
+    MONEY_UNITS.update({u: (x.currency, x.scale / 1e9) for u, x in UNIT_TABLE.items() if x.dimension == "money"})
+
+
+_load_units()
 
 
 def validate_sources(df: pd.DataFrame, name: str = "data/sources.csv") -> pd.DataFrame:

@@ -9,9 +9,9 @@ and by anyone who needs to read a figure out of Chinese text.
   `"20世紀90年代"` → 1990 (a decade names its first year).
 - `magnitudes(text)` flattens that to the set of values a claim may match (both ends of ranges).
 - `parse(text)` reads one quantity and fails unless the text holds exactly one.
-- `SCALE` maps each canonical unit of `supercycle.data.UNITS` to the raw magnitude of one unit
-  (`usd_bn` → 1e9, `krw_trn` → 1e12, `wafers_k_per_month` → 1e3, `pct` → 1); units that cannot be
-  compared with a number in the text are listed in `EXEMPT` (`date`).
+- `SCALE` maps each canonical unit to the raw magnitude of one unit (`usd_bn` → 1e9, `krw_trn` →
+  1e12, `wafers_k_per_month` → 1e3, `pct` → 1), read from the units table `data/units.csv`; units
+  that cannot be compared with a number in the text (no scale there) are in `EXEMPT` (`date`).
 - `agrees(x, unit, text)` says whether the stored number `x` in `unit` matches a number the text states.
 
 Conventions: a percentage is kept in per cent (`30%` → 30, matching the `pct` unit), a multiple in
@@ -31,43 +31,13 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-# Raw magnitude of one canonical unit (see supercycle.data.UNITS).
-SCALE: dict[str, float] = {
-    "pct": 1.0,                    # 30% → 30 pct
-    "pp": 1.0,                     # percentage points, written with %
-    "x": 1.0,                      # 2.7倍 → 2.7 x
-    "usd": 1.0,
-    "usd_m": 1e6,
-    "usd_bn": 1e9,                 # 129億美元 = 1.29e10 → 12.9 usd_bn
-    "krw": 1.0,
-    "krw_per_share": 1.0,          # 765500韓元 → 765500
-    "krw_trn": 1e12,               # 19兆韓元 → 19 krw_trn
-    "twd_bn": 1e9,                 # 171.4億新台幣 → 17.14 twd_bn
-    "cny_bn": 1e9,                 # 37億人民幣 → 3.7 cny_bn
-    "wafers_k_per_month": 1e3,     # 1.5-2 萬片 → 15-20 wafers_k_per_month
-    "wafers_m_per_year": 1e6,      # 490萬片 → 4.9 wafers_m_per_year
-    "wafers_m_per_quarter": 1e6,
-    "wafers_k_per_year": 1e3,      # 84.96 萬片 → 849.6 wafers_k_per_year
-    "units_m_per_year": 1e6,       # 5.04 億塊 → 504 units_m_per_year
-    "tb": 1.0,                     # 3460萬TB → 34600000 tb
-    "tb_per_s": 1.0,
-    "gb": 1.0,
-    "units": 1.0,                  # 3萬台 → 30000 units
-    "shares_m": 1e6,               # 1740萬股 → 17.4 shares_m
-    "count": 1.0,
-    "layers": 1.0,
-    "nm": 1.0,
-    "mm": 1.0,
-    "acres": 1.0,
-    "mu": 1.0,
-    "sqm": 1.0,                    # 5 萬平方米 → 50000 sqm
-    "years": 1.0,
-    "months": 1.0,
-    "year": 1.0,                   # 2026年 → 2026
-    "k": 1e3,
-}
-# Units whose rows hold no number to compare (the figure is the text in `period`).
-EXEMPT: frozenset[str] = frozenset({"date"})
+from supercycle.data import UNIT_TABLE
+
+# Raw magnitude of one canonical unit, from the one units table (data/units.csv, `scale`):
+# 19兆韓元 → 19 krw_trn, scale 1e12; 490萬片 → 4.9 wafers_m_per_year, scale 1e6.
+SCALE: dict[str, float] = {u: x.scale for u, x in UNIT_TABLE.items() if not math.isnan(x.scale)}
+# Units whose rows hold no number to compare (the figure is the text in `period`): no scale.
+EXEMPT: frozenset[str] = frozenset(u for u in UNIT_TABLE if u not in SCALE)
 
 MULTIPLIERS: dict[str, int] = {
     "萬億": 10**12, "千億": 10**11, "百億": 10**10, "千萬": 10**7, "百萬": 10**6,
@@ -246,7 +216,7 @@ def to_raw(x: float, unit: str) -> float:
     try:
         return x * SCALE[unit]
     except KeyError:
-        raise ValueError(f"unit '{unit}' has no scale in supercycle.numerals.SCALE") from None
+        raise ValueError(f"unit '{unit}' has no scale in data/units.csv") from None
 
 
 def agrees(x: float, unit: str, text: str) -> bool:

@@ -4,42 +4,9 @@ import math
 import numpy as np
 import pytest
 
+from supercycle import arith
 from supercycle.chapters import memory_supercycle as m
 from supercycle.build.params import defaults
-
-
-def test_growth_pct():
-    # 110 / 100 - 1 = 10 %; 90 / 100 - 1 = -10 %
-    assert m.growth_pct(110, 100) == pytest.approx(10.0)
-    assert m.growth_pct(90, 100) == pytest.approx(-10.0)
-    # DRAM wafers, three makers: (7.93 + 6.48 + 3.6) / (7.59 + 5.97 + 3.6) - 1 = 18.01 / 17.16 - 1 = 4.953 %
-    assert m.growth_pct(18.01, 17.16) == pytest.approx(4.953, abs=1e-3)
-
-
-def test_compound_pct():
-    # 1.10 * 1.20 - 1 = 0.32 -> 32 %, not 30 %
-    assert m.compound_pct(10, 20) == pytest.approx(32.0)
-    # a single factor passes through; three factors 1.1^3 - 1 = 33.1 %
-    assert m.compound_pct(7) == pytest.approx(7.0)
-    assert m.compound_pct(10, 10, 10) == pytest.approx(33.1)
-
-
-def test_implied_volume_growth_bofa_cases():
-    # DRAM: 1.51 / 1.33 - 1 = 0.13534 -> 13.53 %
-    assert m.implied_volume_growth_pct(51, 33) == pytest.approx(13.534, abs=1e-3)
-    # NAND: 1.45 / 1.26 - 1 = 0.15079 -> 15.08 %
-    assert m.implied_volume_growth_pct(45, 26) == pytest.approx(15.079, abs=1e-3)
-    # revenue growth equal to price growth means flat volume
-    assert m.implied_volume_growth_pct(20, 20) == pytest.approx(0.0)
-    # it inverts compound_pct: 1.2 * 1.5 = 1.8 -> 80 %, and 1.8 / 1.2 - 1 = 50 %
-    assert m.implied_volume_growth_pct(80, 20) == pytest.approx(50.0)
-
-
-def test_implied_volume_growth_broadcasts():
-    out = m.implied_volume_growth_pct(np.array([[51.0], [45.0]]), np.array([33.0, 26.0]))
-    assert out.shape == (2, 2)
-    # [1][1]: 1.45 / 1.26 - 1 = 15.08 %
-    assert out[1, 1] == pytest.approx(15.079, abs=1e-3)
 
 
 def test_required_per_wafer_growth():
@@ -100,10 +67,6 @@ def test_parse_revisions():
 def test_rack_ssd_demand_and_shares():
     # 30,000 systems x 1152 TB = 34.56 million TB
     assert m.rack_ssd_demand_tb(30000, 1152) == pytest.approx(34.56e6)
-    # a 2.8 % share of 34.56 M TB implies 34.56e6 / 0.028 = 1.2343e9 TB in total
-    assert m.implied_total_demand(34.56e6, 2.8) == pytest.approx(1.234286e9, rel=1e-6)
-    # 115.2e6 / 0.093 = 1.2387e9 TB
-    assert m.implied_total_demand(115.2e6, 9.3) == pytest.approx(1.238710e9, rel=1e-6)
     assert m.share_pct(25, 200) == pytest.approx(12.5)
     # vectorised: units x TB as an outer product
     grid = m.rack_ssd_demand_tb(np.array([[1.0], [2.0]]), np.array([10.0, 20.0]))
@@ -246,7 +209,7 @@ def test_nand_wafer_default_tracks_claims():
     old = claim("nand.wafers.samsung.2025").value + claim("nand.wafers.skhynix.2025").value
     new = claim("nand.wafers.samsung.2026").value + claim("nand.wafers.skhynix.2026").value
     # (4.68 + 1.7) / (4.9 + 1.9) - 1 = 6.38 / 6.8 - 1 = -6.18 %; the default is that, rounded
-    assert defaults("memory_supercycle")["nand_wafer_growth_pct"] == pytest.approx(float(m.growth_pct(new, old)), abs=0.5)
+    assert defaults("memory_supercycle")["nand_wafer_growth_pct"] == pytest.approx(float(arith.growth_pct(old, new)), abs=0.5)
 
 
 def test_scenarios_in_range_and_coherent():

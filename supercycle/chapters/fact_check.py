@@ -3,11 +3,9 @@
 Pure functions and small value types: no I/O, no plotting. `supercycle.chapters.ledger` declares the
 entries (which claims, which relationship); this module recomputes and judges.
 
-A figure is carried as an `Interval` (low, mid, high): a single figure has low = mid = high; a
-range keeps its ends and its stated midpoint. Arithmetic on intervals propagates both: `mid` is
-computed from the midpoints (the central reading of the article), `low`/`high` from interval
-arithmetic (every combination of the stated ends). So 4.5-5 over 1.5-2 gives mid 4.75/1.75 = 2.71
-and the range 4.5/2 = 2.25 to 5/1.5 = 3.33.
+A figure is carried as a `supercycle.arith.Interval` (low, mid, high): a single figure has low =
+mid = high; a range keeps its ends and its stated midpoint. The relationships (growth, CAGR,
+implied rates and totals) are `supercycle.arith`'s, which accept intervals.
 
 The verdict compares a stated figure with what its own inputs imply (see `verdict`):
 
@@ -34,6 +32,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+
+from supercycle.arith import Interval
+from supercycle.data import period_bounds
 
 
 # --- parameters: declared once (type, default, range, unit, meaning) --------------------
@@ -112,109 +113,12 @@ COMPARES = (
 ON_GAP = ("direction", "inconsistent", "conflict")
 
 
-@dataclass(frozen=True)
-class Interval:
-    """A figure with its stated range: low <= mid <= high (all equal for a single figure)."""
-    low: float
-    mid: float
-    high: float
-
-    def __post_init__(self):
-        if any(math.isnan(x) for x in (self.low, self.mid, self.high)):
-            raise ValueError(f"an interval needs three numbers, got {self}")
-        if not (self.low <= self.mid <= self.high):
-            raise ValueError(f"interval out of order: {self}")
-
-    @classmethod
-    def point(cls, x: float) -> "Interval":
-        return cls(x, x, x)
-
-    @classmethod
-    def of(cls, x) -> "Interval":
-        return x if isinstance(x, Interval) else cls.point(float(x))
-
-    @property
-    def is_point(self) -> bool:
-        return self.low == self.high
-
-    def _combine(self, other, op) -> "Interval":
-        o = Interval.of(other)
-        corners = [op(a, b) for a in (self.low, self.high) for b in (o.low, o.high)]
-        return Interval(min(corners), op(self.mid, o.mid), max(corners))
-
-    def __add__(self, other):
-        return self._combine(other, lambda a, b: a + b)
-
-    __radd__ = __add__
-
-    def __sub__(self, other):
-        o = Interval.of(other)
-        return Interval(self.low - o.high, self.mid - o.mid, self.high - o.low)
-
-    def __rsub__(self, other):
-        return Interval.of(other) - self
-
-    def __mul__(self, other):
-        return self._combine(other, lambda a, b: a * b)
-
-    __rmul__ = __mul__
-
-    def __truediv__(self, other):
-        o = Interval.of(other)
-        if o.low <= 0 <= o.high:
-            raise ZeroDivisionError(f"division by an interval that contains zero: {o}")
-        return self._combine(o, lambda a, b: a / b)
-
-    def __rtruediv__(self, other):
-        return Interval.of(other) / self
-
-    def __pow__(self, exponent: float):
-        if not isinstance(exponent, (int, float)):
-            raise TypeError("only a numeric exponent is supported")
-        if self.low < 0:
-            raise ValueError("power of an interval with negative values")
-        ends = sorted((self.low ** exponent, self.high ** exponent))
-        return Interval(ends[0], self.mid ** exponent, ends[1])
-
-    def __neg__(self):
-        return Interval(-self.high, -self.mid, -self.low)
-
-
-# --- simple relationships (used by the ledger) -------------------------------------------------
-
-def growth_pct(start, end) -> Interval:
-    """Growth from start to end, in per cent: (end / start - 1) x 100."""
-    return (Interval.of(end) / start - 1) * 100
-
-
-def cagr_pct(start, end, years: float) -> Interval:
-    """Compound annual growth rate in per cent over `years` years."""
-    if years <= 0:
-        raise ValueError("years must be positive")
-    return ((Interval.of(end) / start) ** (1.0 / years) - 1) * 100
-
+# --- periods -----------------------------------------------------------------------------------
 
 def months_between(start: str, end: str) -> int:
     """Whole months from one 'YYYY-MM' period to another: 2023-08 to 2025-12 is 28."""
-    (y0, m0), (y1, m1) = (map(int, p.split("-")) for p in (start, end))
-    if not (1 <= m0 <= 12 and 1 <= m1 <= 12):
-        raise ValueError(f"not YYYY-MM periods: {start!r}, {end!r}")
-    return (y1 - y0) * 12 + (m1 - m0)
-
-
-def implied_volume_growth_pct(revenue_growth_pct, price_growth_pct) -> Interval:
-    """Volume (bit) growth that revenue and price growth imply: (1 + g_rev) / (1 + g_price) - 1, in per cent."""
-    return ((1 + Interval.of(revenue_growth_pct) / 100) / (1 + Interval.of(price_growth_pct) / 100) - 1) * 100
-
-
-def implied_rate(amount_a, amount_b) -> Interval:
-    """The exchange rate (units of b per unit of a) that converting amount_a into amount_b used."""
-    return Interval.of(amount_b) / amount_a
-
-
-def implied_total(part, share_pct) -> Interval:
-    """The total of which `part` is `share_pct` per cent."""
-    return Interval.of(part) / (Interval.of(share_pct) / 100)
+    (a, _), (b, _) = period_bounds(start), period_bounds(end)
+    return (b.year - a.year) * 12 + (b.month - a.month)
 
 
 # --- the verdict --------------------------------------------------------------------------------

@@ -27,6 +27,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from supercycle import arith
+from supercycle.data import UNIT_TABLE
+
 
 # --- parameters: declared once (type, default, range, unit, meaning) --------------------
 # Defaults that are article or reference figures name their claim id / reference row in `meaning`;
@@ -135,9 +138,12 @@ RULES = (
 )
 
 
-GB = 1e9         # bytes per GB of footprint (see the unit note above)
-TB = 1e12        # bytes per second in 1 TB/s of bandwidth
-GB_PER_TB = 1024  # capacity: 1 TB = 1,024 GB, as memory makers count (4 TB = 4,096 GB)
+# Bytes per unit from the one units table (data/units.csv, column `bytes`: decimal, as vendors
+# quote bandwidth). Capacity is counted the makers' way instead, 1 TB = 1,024 GB: a convention
+# of this chapter, kept apart on purpose (see the unit note above).
+GB = UNIT_TABLE["gb"].bytes        # bytes per GB of footprint: 1e9
+TB = UNIT_TABLE["tb_per_s"].bytes  # bytes per second in 1 TB/s of bandwidth: 1e12
+GB_PER_TB = 1024                   # capacity: 1 TB = 1,024 GB, as memory makers count (4 TB = 4,096 GB)
 SHAPE_NUMERIC = ["total_params_bn", "active_params_bn", "layers", "hidden_size", "attention_heads",
                  "head_dim", "kv_heads", "kv_head_dim", "kv_tensors", "native_context_tokens"]
 
@@ -352,7 +358,7 @@ def step_time_ms(shape: Shape, context: float, batch: float, weight_bits: float,
 
 def market_size(start_usd_bn: float, start_year: int, cagr_pct: float, year: float) -> float:
     """Size in a year, compounding at `cagr_pct` per cent a year from the start."""
-    return start_usd_bn * (1 + cagr_pct / 100) ** (year - start_year)
+    return float(arith.compound(start_usd_bn, cagr_pct, year - start_year))
 
 
 def required_cagr_pct(hbm_start: float, hbm_year: int, hbm_cagr_pct: float,
@@ -362,7 +368,7 @@ def required_cagr_pct(hbm_start: float, hbm_year: int, hbm_cagr_pct: float,
     if crossover_year <= hbf_year:
         raise ValueError("the crossover year must come after the HBF start year")
     target = market_size(hbm_start, hbm_year, hbm_cagr_pct, crossover_year)
-    return ((target / hbf_start) ** (1 / (crossover_year - hbf_year)) - 1) * 100
+    return float(arith.cagr_pct(hbf_start, target, crossover_year - hbf_year))
 
 
 def crossover_year(hbm_start: float, hbm_year: int, hbm_cagr_pct: float,

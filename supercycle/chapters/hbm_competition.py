@@ -13,7 +13,6 @@ import re
 import pandas as pd
 
 from supercycle.data import period_bounds
-from supercycle.chapters.memory_supercycle import growth_pct  # noqa: F401  (one growth formula; chapter 2 calls m.growth_pct)
 
 
 # --- parameters: declared once (type, default, range, unit, meaning) --------------------
@@ -194,13 +193,6 @@ def share_of(part: float, whole: float) -> float:
     if whole <= 0:
         raise ValueError("the whole must be positive")
     return part / whole * 100
-
-
-def implied_fx(krw_trn: float, usd_bn: float) -> float:
-    """Won per dollar implied by a figure given in both currencies (trn KRW / bn USD x 1000)."""
-    if usd_bn <= 0:
-        raise ValueError("the dollar amount must be positive")
-    return krw_trn * 1000 / usd_bn
 
 
 # --- valuation -------------------------------------------------------------------------------

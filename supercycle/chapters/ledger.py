@@ -29,10 +29,11 @@ import pandas as pd
 from .fact_check import HBF_BASELINES, NAND_DEMAND_GROWTH_2027_CHOICES_PCT
 from supercycle.data import period_bounds, split_range
 from . import fact_check as fc
+from supercycle import arith
 from . import hbf as hbfm
 from . import hbm_competition as hbmc
 from . import streamdq as sdq
-from .fact_check import Interval
+from supercycle.arith import Interval
 
 CATEGORIES = (
     "sum of parts",
@@ -250,7 +251,7 @@ def hbm_growth_jpm_basis(x) -> float:
     hbm25 = x.c(HBM_25).mid / 100 * x.ref_at(FIN, "SK hynix revenue", "2025").mid
     hbm26 = hbmc.hbm_revenue(x.ref_at(FIN, "HBM market size (BofA)", "2026").mid,
                              x.c("jpm.skhynix.hbm_value_share").mid, 0.0, x.p.krw_per_usd)["krw_trn"]
-    return hbmc.growth_pct(hbm26, hbm25)
+    return arith.growth_pct(hbm25, hbm26)
 
 
 def hbm_share_jpm_basis(x) -> float:
@@ -259,7 +260,7 @@ def hbm_share_jpm_basis(x) -> float:
 
 def hbm_growth_splice(x) -> float:
     """The HBM market growing from TrendForce's 2025 figure to BofA's 2026 one: a splice of two sources."""
-    return fc.growth_pct(x.ref_at(FIN, "HBM market size (TrendForce)", "2025"),
+    return arith.growth_pct(x.ref_at(FIN, "HBM market size (TrendForce)", "2025"),
                          x.ref_at(FIN, "HBM market size (BofA)", "2026")).mid
 
 
@@ -299,7 +300,7 @@ def cowos_cagr(x, first: str, ends: bool) -> Interval:
     years = _year(x.claim(COWOS_26).period) - _year(x.claim(first).period)
     if not ends:
         start, end = Interval.point(start.mid), Interval.point(end.mid)
-    return fc.cagr_pct(start, end, years)
+    return arith.cagr_pct(start, end, years)
 
 
 def streamdq_share(x) -> float:
@@ -317,7 +318,7 @@ ENTRIES: tuple[Entry, ...] = (
           unit="wafers_m_per_year"),
     Entry("dram-total-growth", "growth rate", "DRAM wafers: the makers' combined growth against the stated rate",
           "dram.wafers.total.growth.2026",
-          lambda x: fc.growth_pct(
+          lambda x: arith.growth_pct(
               _sum(x, "dram.wafers.samsung.2025", "dram.wafers.skhynix.2025", "dram.wafers.micron.2025"),
               _sum(x, "dram.wafers.samsung.2026", "dram.wafers.skhynix.2026", "dram.wafers.micron.2026")),
           "The makers' own figures grow from {t25:.2f} to {t26:.2f} million wafers, {r:.2f}%, against the stated {s}%.",
@@ -360,27 +361,27 @@ ENTRIES: tuple[Entry, ...] = (
     # Growth rates against their endpoints ---------------------------------------------------------
     Entry("dram-samsung-growth", "growth rate", "Samsung DRAM wafers: growth rate against its endpoints",
           "dram.wafers.samsung.growth.2026",
-          lambda x: fc.growth_pct(x.c("dram.wafers.samsung.2025"), x.c("dram.wafers.samsung.2026")),
+          lambda x: arith.growth_pct(x.c("dram.wafers.samsung.2025"), x.c("dram.wafers.samsung.2026")),
           "The endpoints give {r:.2f}% against the stated 'about {s}%'.",
           unit="pct", compare="growth"),
     Entry("dram-skhynix-growth", "growth rate", "SK hynix DRAM wafers: growth rate against its endpoints",
           "dram.wafers.skhynix.growth.2026",
-          lambda x: fc.growth_pct(x.c("dram.wafers.skhynix.2025"), x.c("dram.wafers.skhynix.2026")),
+          lambda x: arith.growth_pct(x.c("dram.wafers.skhynix.2025"), x.c("dram.wafers.skhynix.2026")),
           "The endpoints give {r:.2f}% against the stated 'about {s}%'.",
           unit="pct", compare="growth"),
     Entry("kiwoom-vs-consensus", "growth rate", "Kiwoom's Samsung profit forecast against the prior consensus",
           "kiwoom.samsung.opprofit.2026.vs_consensus",
-          lambda x: fc.growth_pct(x.c("kiwoom.samsung.opprofit.2026.prior_consensus"), x.c("kiwoom.samsung.opprofit.2026")),
+          lambda x: arith.growth_pct(x.c("kiwoom.samsung.opprofit.2026.prior_consensus"), x.c("kiwoom.samsung.opprofit.2026")),
           "The two forecasts differ by {r:.2f}% against the stated 'more than {v:g}%'.",
           unit="pct", compare="growth"),
     Entry("cowos-tsmc-2023-2024", "growth rate", "TSMC CoWoS capacity end-2023 to end-2024: growth against the stated floor",
           "pkg.cowos.tsmc.growth.2023_2024",
-          lambda x: fc.growth_pct(x.c("pkg.cowos.tsmc.capacity.2023"), x.c("pkg.cowos.tsmc.capacity.2024")),
+          lambda x: arith.growth_pct(x.c("pkg.cowos.tsmc.capacity.2023"), x.c("pkg.cowos.tsmc.capacity.2024")),
           "The midpoints give {r:.0f}% (any ends of the two ranges: {r_lo:.0f}% to {r_hi:.0f}%) against 'over {v:g}%'.",
           unit="pct", compare="growth"),
     Entry("packaging-market-cagr", "compound growth and multiples", "Advanced-packaging market 2025 to 2032: CAGR against its endpoints",
           "pkg.market.advanced.cagr",
-          lambda x: fc.cagr_pct(x.c("pkg.market.advanced.2025"), x.c("pkg.market.advanced.2032"), _years(x, "pkg.market.advanced.2025", "pkg.market.advanced.2032")),
+          lambda x: arith.cagr_pct(x.c("pkg.market.advanced.2025"), x.c("pkg.market.advanced.2032"), _years(x, "pkg.market.advanced.2025", "pkg.market.advanced.2032")),
           "{n:.0f} years from the 2025 to the 2032 figure compound at {r:.2f}% a year, against the stated {s}%.",
           unit="pct", compare="growth",
           extra=lambda x: {"n": _years(x, "pkg.market.advanced.2025", "pkg.market.advanced.2032")}),
@@ -454,13 +455,13 @@ ENTRIES: tuple[Entry, ...] = (
           says={fc.DEPENDS: "The {s}% holds only if total NAND demand barely grows in 2027; no article gives 2027 demand growth, so the verdict rests on our choice."},
           extra=lambda x: (lambda t26, t27: {
               "g": x.p.nand_demand_growth_2027_pct, "t26": t26.mid / 1e6, "t27": t27.mid / 1e6,
-              "tg": fc.growth_pct(t26, t27).mid,
-              "other": -fc.growth_pct(t26 - x.c("nand.icms_demand.2026"), t27 - x.c("nand.icms_demand.2027")).mid})(
-              fc.implied_total(x.c("nand.icms_demand.2026"), x.c("nand.icms_demand_share.2026")),
-              fc.implied_total(x.c("nand.icms_demand.2027"), x.c("nand.icms_demand_share.2027")))),
+              "tg": arith.growth_pct(t26, t27).mid,
+              "other": -arith.growth_pct(t26 - x.c("nand.icms_demand.2026"), t27 - x.c("nand.icms_demand.2027")).mid})(
+              arith.implied_total(x.c("nand.icms_demand.2026"), x.c("nand.icms_demand_share.2026")),
+              arith.implied_total(x.c("nand.icms_demand.2027"), x.c("nand.icms_demand_share.2027")))),
     Entry("bofa-nand-bits", "same figure, two articles", "NAND bit growth: BofA's revenue and price forecasts against IDC's supply growth",
           "nand.bit_supply_growth.2026",
-          lambda x: fc.implied_volume_growth_pct(x.c("bofa.nand.revenue.growth.2026"), x.c("bofa.nand.asp.growth.2026")),
+          lambda x: arith.implied_volume_growth_pct(x.c("bofa.nand.revenue.growth.2026"), x.c("bofa.nand.asp.growth.2026")),
           "BofA's revenue and price forecasts imply {r:.1f}% more NAND bits sold in 2026 against IDC's 2026 supply growth "
           "of about {s}% (two forecasters).",
           unit="pct", compare="growth", on_gap="conflict",
@@ -525,7 +526,7 @@ ENTRIES: tuple[Entry, ...] = (
               x.c("jpm.skhynix.target_price") / x.c("jpm.skhynix.pb.target"), skhynix_book_per_share_end2025(x))),
     Entry("exports-2025-growth", "growth rate", "Korean chip exports 2025: growth against MOTIE's full-year figures",
           "exports.korea.semis.growth.2025",
-          lambda x: fc.growth_pct(korea_exports(x, "2024"), korea_exports(x, "2025")),
+          lambda x: arith.growth_pct(korea_exports(x, "2024"), korea_exports(x, "2025")),
           "MOTIE's full-year figures, {y24:g} bn dollars in 2024 and {y25:g} bn in 2025, give {r:.1f}% against the "
           "article's 'over {v:g}%' for last year; December 2025 alone grew {dec:g}% (no other month is checked here).",
           unit="pct", compare="growth", variants=(Variant("December 2025 only (MOTIE)", lambda x: x.ref_at(LC, "Korea semiconductor exports growth (December only)", "2025-12"),
@@ -536,7 +537,7 @@ ENTRIES: tuple[Entry, ...] = (
                            "dec": x.ref_at(LC, "Korea semiconductor exports growth (December only)", "2025-12").mid}),
     Entry("exports-2026-growth", "growth rate", "Korean chip exports 2026: the forecast level and its growth against 2025's actual",
           "exports.korea.semis.growth.2026",
-          lambda x: fc.growth_pct(korea_exports(x, "2025"), x.c("exports.korea.semis.2026")),
+          lambda x: arith.growth_pct(korea_exports(x, "2025"), x.c("exports.korea.semis.2026")),
           "On MOTIE's actual {y25:g} bn dollars for 2025, the Eximbank's {f26:g} bn forecast is {r:.1f}% growth against "
           "the stated {s}%; {s}% implies a 2025 base of {base:.1f} bn, presumably the forecaster's own estimate made "
           "before the full-year figures were out. The rates are compared as rates here, because the rate is what a "
@@ -559,18 +560,18 @@ ENTRIES: tuple[Entry, ...] = (
                            "f26": x.c("exports.korea.semis.2026").mid}),
     Entry("skhynix-price-2025", "growth rate", "SK hynix share price gain in 2025 against the year-end closes",
           "skhynix.share_price.change.2025",
-          lambda x: fc.growth_pct(skhynix_close_end2024(x), x.ref_at(LC, "SK hynix share price close", "end-2025")),
+          lambda x: arith.growth_pct(skhynix_close_end2024(x), x.ref_at(LC, "SK hynix share price close", "end-2025")),
           "The end-2024 close of {p24:,.0f} won (market cap {cap:g} trillion won over {n:.1f} million shares) and the "
           "end-2025 close of {p25:,.0f} won give {r:.1f}% against the stated {s}%; on the dividend-adjusted end-2024 "
           "close ({adj:,.0f} won, S&P) the gain is {adj_g:.1f}%.",
           unit="pct", compare="growth", variants=(Variant("dividend-adjusted end-2024 close (total return)",
-                            lambda x: fc.growth_pct(x.ref_at(LC, "SK hynix share price close (dividend-adjusted)", "end-2024"),
+                            lambda x: arith.growth_pct(x.ref_at(LC, "SK hynix share price close (dividend-adjusted)", "end-2024"),
                                                     x.ref_at(LC, "SK hynix share price close", "end-2025")), decides=False),),
           extra=lambda x: {"p24": skhynix_close_end2024(x).mid, "p25": x.ref_at(LC, "SK hynix share price close", "end-2025").mid,
                            "cap": x.ref_at(LC, "SK hynix market capitalisation", "end-2024").mid,
                            "n": skhynix_shares_in_issue_m(x).mid,
                            "adj": x.ref_at(LC, "SK hynix share price close (dividend-adjusted)", "end-2024").mid,
-                           "adj_g": fc.growth_pct(x.ref_at(LC, "SK hynix share price close (dividend-adjusted)", "end-2024"),
+                           "adj_g": arith.growth_pct(x.ref_at(LC, "SK hynix share price close (dividend-adjusted)", "end-2024"),
                                                   x.ref_at(LC, "SK hynix share price close", "end-2025")).mid}),
     Entry("samsung-price-2025", "growth rate", "Samsung share price gain in 2025",
           "samsung.share_price.change.2025",
@@ -600,7 +601,7 @@ ENTRIES: tuple[Entry, ...] = (
                            "implied": (x.c("pkg.invest.skhynix.cheongju.krw") * 1000 / x.c("pkg.invest.skhynix.cheongju.usd")).mid}),
     Entry("fx-krw-two-articles", "same figure, two articles", "Won per dollar implied by two articles' conversions",
           "exports.korea.semis.2026.krw",
-          lambda x: x.c("exports.korea.semis.2026") * fc.implied_rate(x.c("pkg.invest.skhynix.cheongju.usd"),
+          lambda x: x.c("exports.korea.semis.2026") * arith.implied_rate(x.c("pkg.invest.skhynix.cheongju.usd"),
                                                                         x.c("pkg.invest.skhynix.cheongju.krw")),
           "The packaging article converts at {b:,.0f} won to the dollar and the Korea article at {a:,.0f}; at the "
           "former, {usd:g} bn dollars is {r:.0f} trillion won against the stated {s}.",
@@ -654,7 +655,7 @@ ENTRIES: tuple[Entry, ...] = (
           unit="usd_bn"),
     Entry("wsts-market-growth", "against reference data", "World semiconductor market growth 2026 against the WSTS forecast",
           "market.semis.global.growth.2026",
-          lambda x: fc.growth_pct(x.ref_note("market_crosschecks", "WSTS world semiconductor market", "2025"),
+          lambda x: arith.growth_pct(x.ref_note("market_crosschecks", "WSTS world semiconductor market", "2025"),
                                   x.ref("market_crosschecks", "WSTS world semiconductor market")),
           "WSTS's 2025 and 2026 figures give {r:.1f}% growth against 'over {v:g}%'.",
           unit="pct", compare="growth"),
@@ -803,14 +804,14 @@ ENTRIES: tuple[Entry, ...] = (
           says={fc.ARTICLE_ERROR: "The phrase reverses the direction of the move."}),
     Entry("nand-cuts-similar", "wording", "SK hynix's NAND cut called a 'similar trend' to Samsung's",
           "nand.wafers.skhynix.2026",
-          lambda x: bool(fc.growth_pct(x.c("nand.wafers.samsung.2025"), x.c("nand.wafers.samsung.2026")).mid < 0
-                         and fc.growth_pct(x.c("nand.wafers.skhynix.2025"), x.c("nand.wafers.skhynix.2026")).mid < 0),
+          lambda x: bool(arith.growth_pct(x.c("nand.wafers.samsung.2025"), x.c("nand.wafers.samsung.2026")).mid < 0
+                         and arith.growth_pct(x.c("nand.wafers.skhynix.2025"), x.c("nand.wafers.skhynix.2026")).mid < 0),
           "Both cut wafers, Samsung by {ss:.1f}% and SK hynix by {sk:.1f}%: alike in direction, but SK hynix's cut is "
           "{ratio:.1f} times as deep.",
           compare="logical", on_gap="inconsistent", quote="類似趨勢", quote_source="nand_output_cuts",
           extra=lambda x: (lambda ss, sk: {"ss": -ss, "sk": -sk, "ratio": sk / ss})(
-              fc.growth_pct(x.c("nand.wafers.samsung.2025"), x.c("nand.wafers.samsung.2026")).mid,
-              fc.growth_pct(x.c("nand.wafers.skhynix.2025"), x.c("nand.wafers.skhynix.2026")).mid)),
+              arith.growth_pct(x.c("nand.wafers.samsung.2025"), x.c("nand.wafers.samsung.2026")).mid,
+              arith.growth_pct(x.c("nand.wafers.skhynix.2025"), x.c("nand.wafers.skhynix.2026")).mid)),
     Entry("amkor-peoria-delay", "wording", "Amkor Peoria: start in early 2028 called a delay",
           "pkg.site.amkor.peoria.production",
           lambda x: _year(x.claim("pkg.site.amkor.peoria.production").period)

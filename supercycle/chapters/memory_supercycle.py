@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from supercycle import arith
+
 
 # --- parameters: declared once (type, default, range, unit, meaning) --------------------
 from supercycle.build.params import Param
@@ -69,43 +71,12 @@ PARAMS: tuple[Param, ...] = (
 )
 
 
-# --- growth arithmetic -----------------------------------------------------------------------
-
-def growth_pct(new, old):
-    """Growth from `old` to `new`, in per cent: (new / old - 1) * 100. The base must be positive."""
-    new, old = np.asarray(new, dtype=float), np.asarray(old, dtype=float)
-    if np.any(old <= 0):
-        raise ValueError("the base must be positive")
-    return (new / old - 1.0) * 100.0
-
-
-def compound_pct(*growths_pct):
-    """Growth of a product of factors: prod(1 + g/100) - 1, in per cent.
-
-    Revenue = price x volume, so revenue growth = compound_pct(asp_growth, bit_growth).
-    """
-    out = np.asarray(1.0)
-    for g in growths_pct:
-        out = out * (1.0 + np.asarray(g, dtype=float) / 100.0)
-    return (out - 1.0) * 100.0
-
-
-def implied_volume_growth_pct(revenue_growth_pct, asp_growth_pct):
-    """Volume (bit-shipment) growth implied by revenue growth and average-selling-price growth.
-
-    Revenue = ASP x bits, so 1 + revenue growth = (1 + ASP growth)(1 + bit growth), hence
-    bit growth = (1 + revenue growth) / (1 + ASP growth) - 1. Not revenue growth minus ASP growth:
-    51 % revenue on 33 % ASP is 1.51 / 1.33 - 1 = 13.5 % bits, not 18 %.
-    """
-    r = np.asarray(revenue_growth_pct, dtype=float) / 100.0
-    p = np.asarray(asp_growth_pct, dtype=float) / 100.0
-    return ((1.0 + r) / (1.0 + p) - 1.0) * 100.0
-
+# --- growth: the formulas are supercycle.arith's ---------------------------------------------
 
 def required_per_wafer_growth_pct(bit_growth_pct, wafer_growth_pct):
     """Growth in bits per wafer needed for `wafer_growth_pct` more wafers to give `bit_growth_pct`
     more bits: (1 + bit growth) / (1 + wafer growth) - 1 (same algebra as the price/volume split)."""
-    return implied_volume_growth_pct(bit_growth_pct, wafer_growth_pct)
+    return arith.implied_volume_growth_pct(bit_growth_pct, wafer_growth_pct)
 
 
 # --- checking the articles' sums ----------------------------------------------------------------
@@ -152,11 +123,11 @@ def wafer_summary(wafers: dict[tuple[str, int], float], base_year: int = 2025, y
     for v in vendors:
         a, b = wafers[(v, base_year)], wafers[(v, year)]
         rows.append({"vendor": v, str(base_year): a, str(year): b, "increase": b - a,
-                     "growth (%)": float(growth_pct(b, a))})
+                     "growth (%)": float(arith.growth_pct(a, b))})
     a = sum(r[str(base_year)] for r in rows)
     b = sum(r[str(year)] for r in rows)
     rows.append({"vendor": "Total", str(base_year): a, str(year): b, "increase": b - a,
-                 "growth (%)": float(growth_pct(b, a))})
+                 "growth (%)": float(arith.growth_pct(a, b))})
     return rows
 
 
@@ -187,11 +158,6 @@ def rack_ssd_demand_tb(units, tb_per_system):
     return np.asarray(units, dtype=float) * np.asarray(tb_per_system, dtype=float)
 
 
-def implied_total_demand(segment_demand, share_pct):
-    """Total market implied by a segment and its stated share: segment / (share / 100)."""
-    return np.asarray(segment_demand, dtype=float) / (np.asarray(share_pct, dtype=float) / 100.0)
-
-
 def share_pct(segment, total):
     """Segment as a per-cent share of a total."""
     return np.asarray(segment, dtype=float) / np.asarray(total, dtype=float) * 100.0
@@ -210,14 +176,14 @@ def bits_per_wafer_factor(qlc_share_pct, tlc_bits: float = 3.0, qlc_bits: float 
 
 def qlc_bit_gain_pct(qlc_share_from_pct, qlc_share_to_pct, tlc_bits: float = 3.0, qlc_bits: float = 4.0):
     """Growth in bits per wafer (%) from moving the QLC share of output from one level to another."""
-    return growth_pct(bits_per_wafer_factor(qlc_share_to_pct, tlc_bits, qlc_bits),
-                      bits_per_wafer_factor(qlc_share_from_pct, tlc_bits, qlc_bits))
+    return arith.growth_pct(bits_per_wafer_factor(qlc_share_from_pct, tlc_bits, qlc_bits),
+                            bits_per_wafer_factor(qlc_share_to_pct, tlc_bits, qlc_bits))
 
 
 def nand_bit_supply_growth_pct(wafer_growth_pct, qlc_share_from_pct, qlc_share_to_pct,
                                density_gain_pct, tlc_bits: float = 3.0, qlc_bits: float = 4.0):
     """NAND bit-supply growth (%) = wafers x (layers/density at constant cell type) x QLC mix."""
-    return compound_pct(wafer_growth_pct, density_gain_pct,
+    return arith.compound_pct(wafer_growth_pct, density_gain_pct,
                         qlc_bit_gain_pct(qlc_share_from_pct, qlc_share_to_pct, tlc_bits, qlc_bits))
 
 
@@ -247,7 +213,7 @@ def scenario(*, dram_asp_growth_pct, dram_wafer_growth_pct, dram_bits_per_wafer_
                      2026 grown by `nand_demand_growth_2027_pct`.
     Any argument may be a numpy array; the outputs broadcast.
     """
-    dram_bits = compound_pct(dram_wafer_growth_pct, dram_bits_per_wafer_growth_pct)
+    dram_bits = arith.compound_pct(dram_wafer_growth_pct, dram_bits_per_wafer_growth_pct)
     nand_bits = nand_bit_supply_growth_pct(nand_wafer_growth_pct, qlc_share_2025_pct, qlc_share_2026_pct,
                                            nand_density_gain_pct, tlc_bits, qlc_bits)
     icms26 = rack_ssd_demand_tb(vr_units_2026, tb_per_system)
@@ -255,9 +221,9 @@ def scenario(*, dram_asp_growth_pct, dram_wafer_growth_pct, dram_bits_per_wafer_
     total27 = np.asarray(nand_demand_2026_tb, dtype=float) * (1.0 + np.asarray(nand_demand_growth_2027_pct) / 100.0)
     return {
         "dram_bit_growth_pct": dram_bits,
-        "dram_revenue_growth_pct": compound_pct(dram_asp_growth_pct, dram_bits),
+        "dram_revenue_growth_pct": arith.compound_pct(dram_asp_growth_pct, dram_bits),
         "nand_bit_growth_pct": nand_bits,
-        "nand_revenue_growth_pct": compound_pct(nand_asp_growth_pct, nand_bits),
+        "nand_revenue_growth_pct": arith.compound_pct(nand_asp_growth_pct, nand_bits),
         "icms_demand_2026_tb": icms26,
         "icms_demand_2027_tb": icms27,
         "icms_share_2027_pct": share_pct(icms27, total27),
@@ -344,7 +310,7 @@ def annual_average_growth_pct(prev_q2_q4_qoq_pct, q1_qoq_pct, rest_qoq_pct):
     the output range.
     """
     prev_levels, next_levels = price_path(prev_q2_q4_qoq_pct, q1_qoq_pct, rest_qoq_pct)
-    return (next_levels.mean(axis=-1) / prev_levels.mean(axis=-1) - 1.0) * 100.0
+    return arith.growth_pct(prev_levels.mean(axis=-1), next_levels.mean(axis=-1))
 
 
 def breakeven_rest_qoq_pct(prev_q2_q4_qoq_pct, q1_qoq_pct, target_growth_pct, lo=-99.0, hi=200.0, tol=1e-9):
@@ -370,7 +336,7 @@ def breakeven_rest_qoq_pct(prev_q2_q4_qoq_pct, q1_qoq_pct, target_growth_pct, lo
 
 def revenue_from_asp_pct(asp_growth_pct, bit_growth_pct, base_revenue):
     """Revenue after ASP and bit growth: base x (1 + ASP growth)(1 + bit growth)."""
-    return np.asarray(base_revenue, dtype=float) * (1.0 + compound_pct(asp_growth_pct, bit_growth_pct) / 100.0)
+    return np.asarray(base_revenue, dtype=float) * (1.0 + arith.compound_pct(asp_growth_pct, bit_growth_pct) / 100.0)
 
 
 def run_rate_growth_pct(quarterly_prev, next_q1_revenue, rest_qoq_pct=0.0):
@@ -379,7 +345,7 @@ def run_rate_growth_pct(quarterly_prev, next_q1_revenue, rest_qoq_pct=0.0):
     q = np.asarray(quarterly_prev, dtype=float)
     r = 1.0 + np.asarray(rest_qoq_pct, dtype=float) / 100.0
     nxt = np.asarray(next_q1_revenue, dtype=float) * (1.0 + r + r ** 2 + r ** 3)
-    return (nxt / q.sum(axis=-1) - 1.0) * 100.0
+    return arith.growth_pct(q.sum(axis=-1), nxt)
 
 
 # --- NAND wafer cuts -------------------------------------------------------------------------------

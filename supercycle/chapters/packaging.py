@@ -15,8 +15,8 @@ from typing import Any, Callable, Iterable, Mapping
 
 import pandas as pd
 
-from supercycle.data import period_bounds as data_period_bounds
-from supercycle.numerals import SCALE
+from supercycle import arith
+from supercycle.data import MONEY_UNITS, money, period_bounds as data_period_bounds
 
 
 # --- parameters: declared once (type, default, range, unit, meaning) --------------------
@@ -81,26 +81,7 @@ PARAMS: tuple[Param, ...] = (
 # --- growth arithmetic ------------------------------------------------------------------------
 
 
-def multiple(start: float, end: float) -> float:
-    """How many times `start` the `end` value is (end / start)."""
-    if not start > 0 or not end >= 0:
-        raise ValueError(f"multiple needs start > 0 and end >= 0, got {start}, {end}")
-    return end / start
-
-
-def cagr(start: float, end: float, years: float) -> float:
-    """Compound annual growth rate as a fraction: (end/start)**(1/years) - 1."""
-    if not years > 0:
-        raise ValueError(f"cagr needs years > 0, got {years}")
-    if not start > 0 or not end > 0:
-        raise ValueError(f"cagr needs positive start and end, got {start}, {end}")
-    return (end / start) ** (1.0 / years) - 1.0
-
-
-def compound(start: float, rate: float, years: float) -> float:
-    """`start` grown at `rate` (a fraction) a year for `years` years."""
-    return start * (1.0 + rate) ** years
-
+# multiple, growth_pct, cagr_pct and compound are supercycle.arith's.
 
 # The five ways of pairing a start range with an end range. "pessimistic" takes the highest
 # start and the lowest end (the smallest growth the two ranges allow), "optimistic" the reverse.
@@ -127,9 +108,8 @@ def range_growth(start: tuple[float, float], end: tuple[float, float], years: fl
     rows = []
     for name in PAIRINGS:
         a, b = pairs[name]
-        m = multiple(a, b)
-        rows.append({"pairing": name, "start": a, "end": b, "multiple": m,
-                     "growth_pct": (m - 1) * 100, "cagr_pct": cagr(a, b, years) * 100})
+        rows.append({"pairing": name, "start": a, "end": b, "multiple": float(arith.multiple(a, b)),
+                     "growth_pct": float(arith.growth_pct(a, b)), "cagr_pct": float(arith.cagr_pct(a, b, years))})
     return pd.DataFrame(rows)
 
 
@@ -183,23 +163,7 @@ def extend_path(path: Mapping[int, float], until: int, growth_pct: float) -> dic
 
 # --- currency ---------------------------------------------------------------------------------
 
-# Each money unit of the claims vocabulary: (currency, how many billions of that currency one unit is).
-# Derived from the one units table (supercycle.numerals.SCALE): a money unit is named after its
-# currency (usd, usd_bn, krw_trn, twd_bn, cny_bn, ...); a per-share price is not an amount.
-_CURRENCIES = {"usd": "USD", "krw": "KRW", "twd": "TWD", "cny": "CNY"}
-MONEY_UNITS: dict[str, tuple[str, float]] = {
-    u: (_CURRENCIES[u.split("_")[0]], scale / 1e9) for u, scale in SCALE.items()
-    if u.split("_")[0] in _CURRENCIES and not u.endswith("_per_share")
-}
-
-
-def money(amount: float, unit: str) -> tuple[str, float]:
-    """(currency, amount in billions of that currency) for an amount in a claims money unit."""
-    try:
-        ccy, scale = MONEY_UNITS[unit]
-    except KeyError:
-        raise ValueError(f"'{unit}' is not a money unit; known: {', '.join(MONEY_UNITS)}") from None
-    return ccy, amount * scale
+# Money units (currency, billions of it per unit) are data/units.csv's: supercycle.data.MONEY_UNITS, money().
 
 
 @dataclass(frozen=True)
@@ -242,17 +206,6 @@ class FxTable:
         return usd_bn * self.rate(to_ccy) / to_scale
 
 
-def implied_rate(amount_a: float, unit_a: str, amount_b: float, unit_b: str) -> tuple[str, str, float]:
-    """The exchange rate two amounts stated as equal imply: (ccy_a, ccy_b, units of a per one b)."""
-    ccy_a, a = money(amount_a, unit_a)
-    ccy_b, b = money(amount_b, unit_b)
-    if ccy_a == ccy_b:
-        raise ValueError("both amounts are in the same currency")
-    if not a > 0 or not b > 0:
-        raise ValueError("amounts must be positive")
-    return ccy_a, ccy_b, a / b
-
-
 # Pairs of claims that state one amount in two currencies: (label, local-currency id, other id).
 TWO_CURRENCY_PAIRS: tuple[tuple[str, str, str], ...] = (
     ("SK hynix Cheongju packaging plant (this article)", "pkg.invest.skhynix.cheongju.krw", "pkg.invest.skhynix.cheongju.usd"),
@@ -273,10 +226,10 @@ def implied_rates(pairs: Iterable[tuple[str, str, str]], get: Callable[[str], An
         if not (has(id_a) and has(id_b)):
             continue
         a, b = get(id_a), get(id_b)
-        ccy_a, ccy_b, r = implied_rate(a.value, a.unit, b.value, b.unit)
+        ccy_a, ccy_b, r = arith.implied_fx(a.value, a.unit, b.value, b.unit)
         table = fx.rate(ccy_a, ccy_b)
         rows.append({"figure": label, "period": a.period, "pair": f"{ccy_a} per {ccy_b}",
-                     "implied": r, "table": table, "diff_pct": (r / table - 1) * 100,
+                     "implied": r, "table": table, "diff_pct": float(arith.growth_pct(table, r)),
                      "claims": f"{id_a}, {id_b}"})
     return pd.DataFrame(rows, columns=["figure", "period", "pair", "implied", "table", "diff_pct", "claims"])
 
@@ -290,7 +243,7 @@ def rate_disagreements(rates: pd.DataFrame) -> pd.DataFrame:
             continue
         lo, hi = g["implied"].min(), g["implied"].max()
         rows.append({"pair": pair, "n": len(g), "lowest": lo, "highest": hi,
-                     "spread_pct": (hi / lo - 1) * 100,
+                     "spread_pct": float(arith.growth_pct(lo, hi)),
                      "lowest_from": g.loc[g["implied"].idxmin(), "figure"],
                      "highest_from": g.loc[g["implied"].idxmax(), "figure"]})
     return pd.DataFrame(rows, columns=["pair", "n", "lowest", "highest", "spread_pct", "lowest_from", "highest_from"])
@@ -357,8 +310,6 @@ def investments_from_table(df: pd.DataFrame, has: Callable[[str], bool] = lambda
     return tuple(out)
 
 
-CURRENCY_OF = {u: ccy for u, (ccy, _) in MONEY_UNITS.items()}
-
 _CAPACITY_UNITS = {
     "wafers_k_per_month": "{:,.4g}k wafers/month",
     "wafers_k_per_year": "{:,.4g}k wafers/year",
@@ -374,7 +325,7 @@ _CAPACITY_UNITS = {
 def amount_text(c: Any) -> str:
     """'KRW 19 trn', 'over USD 5 bn', 'up to CNY 2.1 bn', 'about TWD 4 bn': an amount in its original
     currency. 'about' when the article says 約 (the claim's note starts with '約 (about)')."""
-    ccy = CURRENCY_OF[c.unit]
+    ccy = MONEY_UNITS[c.unit][0]
     scale = "trn" if c.unit == "krw_trn" else ("m" if c.unit == "usd_m" else "bn")
     bound = "over " if not math.isnan(c.low) and math.isnan(c.high) else (
         "up to " if not math.isnan(c.high) and math.isnan(c.low) else "")

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from supercycle.chapters.memory_supercycle import growth_pct, nand_bit_supply_growth_pct
+from supercycle import arith
+from supercycle.chapters.memory_supercycle import nand_bit_supply_growth_pct
 
 
 # --- parameters: declared once (type, default, range, unit, meaning) --------------------
@@ -321,8 +322,8 @@ def dram_path(*, wafers_2025, wafers_2026, fabs, bpw_growth_2026_pct, bpw_growth
     return {"year": years.astype(int), "wafers": wafers, "bits_per_wafer": bpw, "hbm_share_pct": hbm,
             "trade_ratio": ratio, "supply": supply, "demand": demand,
             "sufficiency_pct": sufficiency_pct(supply, demand),
-            "supply_growth_pct": np.r_[np.nan, growth_pct(supply[1:], supply[:-1])],
-            "demand_growth_pct": np.r_[np.nan, growth_pct(demand[1:], demand[:-1])],
+            "supply_growth_pct": np.r_[np.nan, arith.growth_pct(supply[:-1], supply[1:])],
+            "demand_growth_pct": np.r_[np.nan, arith.growth_pct(demand[:-1], demand[1:])],
             "additions": adds}
 
 
@@ -353,8 +354,8 @@ def nand_path(*, wafer_growth_2026_pct, wafer_growth_later_pct, qlc_share_2025_p
         demand[i] = demand[i - 1] * (1 + g / 100.0)
     return {"year": years.astype(int), "qlc_share_pct": qlc, "supply": supply, "demand": demand,
             "sufficiency_pct": sufficiency_pct(supply, demand),
-            "supply_growth_pct": np.r_[np.nan, growth_pct(supply[1:], supply[:-1])],
-            "demand_growth_pct": np.r_[np.nan, growth_pct(demand[1:], demand[:-1])]}
+            "supply_growth_pct": np.r_[np.nan, arith.growth_pct(supply[:-1], supply[1:])],
+            "demand_growth_pct": np.r_[np.nan, arith.growth_pct(demand[:-1], demand[1:])]}
 
 
 # --- when does it end -----------------------------------------------------------------------------------

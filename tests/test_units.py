@@ -1,0 +1,85 @@
+"""The one units table, data/units.csv: loaded and validated once by supercycle.data; the vocabulary
+(data.UNITS), the scales (numerals.SCALE), the money units and the byte sizes all come from it."""
+import math
+
+import pandas as pd
+import pytest
+
+from supercycle import data, numerals
+from supercycle.data import DataError, UNIT_COLUMNS, validate_units
+
+
+def test_the_derived_views_are_the_table():
+    # every unit of the vocabulary has a scale or is exempt (date), and nothing else does
+    assert set(numerals.SCALE) | set(numerals.EXEMPT) == set(data.UNITS) == set(data.UNIT_TABLE)
+    assert numerals.EXEMPT == {"date"}
+    assert set(data.MONEY_UNITS) == {"usd", "usd_m", "usd_bn", "krw", "krw_trn", "twd_bn", "cny_bn"}
+
+
+@pytest.mark.parametrize("unit, scale", [
+    ("krw_trn", 1e12),             # 兆 = 10^12: 19兆韓元 = 19 krw_trn
+    ("usd_bn", 1e9),               # 129億美元 = 1.29e10 = 12.9 usd_bn
+    ("wafers_k_per_month", 1e3),   # 1.5 萬片 = 15,000 = 15 thousand
+    ("wafers_m_per_year", 1e6),    # 490萬片 = 4.9 million
+    ("pct", 1.0),
+])
+def test_scales_by_hand(unit, scale):
+    assert numerals.SCALE[unit] == scale
+
+
+def test_every_example_in_the_table_reads_back():
+    # "129億美元 → 12.9" (usd_bn): the text holds 129e8 = 12.9 x 1e9, so the example agrees with the scale
+    checked = 0
+    for u, x in data.UNIT_TABLE.items():
+        if not x.example:
+            continue
+        text, _, stored = x.example.partition(" → ")
+        stored = stored.split(" to ")[0]
+        assert numerals.agrees(float(stored), u, text), f"{u}: {x.example}"
+        checked += 1
+    assert checked >= 15
+
+
+def test_money_by_hand():
+    # 19 krw_trn is KRW 19,000 bn; 12.9 usd_bn is USD 12.9 bn; 1,700 usd_m is USD 1.7 bn
+    assert data.money(19, "krw_trn") == ("KRW", pytest.approx(19000))
+    assert data.money(12.9, "usd_bn") == ("USD", pytest.approx(12.9))
+    assert data.money(1700, "usd_m") == ("USD", pytest.approx(1.7))
+    with pytest.raises(ValueError, match="not a money unit"):
+        data.money(765500, "krw_per_share")   # a share price is not an amount
+
+
+def test_bytes_are_decimal():
+    # 1 GB = 10^9 bytes, 1 TB/s = 10^12 bytes a second (as vendors quote bandwidth)
+    assert data.UNIT_TABLE["gb"].bytes == 1e9
+    assert data.UNIT_TABLE["tb_per_s"].bytes == 1e12
+    assert math.isnan(data.UNIT_TABLE["pct"].bytes)
+
+
+def _table(**change):
+    row = {"unit": "usd_bn", "meaning": "billions of US dollars", "dimension": "money", "scale": "1e9",
+           "currency": "USD", "bytes": "", "example": ""}
+    row.update(change)
+    return pd.DataFrame([row], columns=UNIT_COLUMNS, dtype=str)
+
+
+@pytest.mark.parametrize("change, column", [
+    (dict(dimension="weight"), "dimension"),
+    (dict(scale="-1"), "scale"),
+    (dict(scale="a lot"), "scale"),
+    (dict(scale=""), "scale"),             # only a date may go without a scale
+    (dict(currency=""), "currency"),       # money needs its currency
+    (dict(currency="dollars"), "currency"),
+    (dict(dimension="ratio"), "currency"),  # a ratio has no currency
+    (dict(unit="USD bn"), "unit"),
+    (dict(meaning=" "), "meaning"),
+])
+def test_bad_rows_fail_with_the_row_and_column(change, column):
+    with pytest.raises(DataError, match=f"row 1, column '{column}'"):
+        validate_units(_table(**change))
+
+
+def test_a_unit_twice_fails():
+    df = pd.concat([_table(), _table()], ignore_index=True)
+    with pytest.raises(DataError, match="row 2, column 'unit': duplicate"):
+        validate_units(df)
