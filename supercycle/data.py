@@ -352,17 +352,29 @@ def claim(cid: str) -> Claim:
     return claims().get(cid)
 
 
+def split_period(period: str) -> tuple[str, str]:
+    """The two ends of a normalised period: a span 'A-B' gives (A, B) ('2027Q4-2028Q1' ->
+    ('2027Q4', '2028Q1'), '2016-2025' -> ('2016', '2025')); a single period is both ends
+    ('2025-12' -> ('2025-12', '2025-12')). Anything else raises ValueError: the one parser of
+    periods (`period_bounds` places them in time)."""
+    p = str(period).strip()
+    if not p or not PERIOD.fullmatch(p):
+        raise ValueError(f"period '{period}' is not a normalised period")
+    m = re.fullmatch(rf"({_POINT})-({_POINT})", p)
+    if m and not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", p):  # a span, not a month or a day
+        return m.group(1), m.group(2)
+    return p, p
+
+
 def period_bounds(period: str) -> tuple[date, date]:
     """The first and last day a normalised period covers: '2026' -> 2026-01-01..2026-12-31;
     '2026H2', '2025Q3', '2026-04', '2025-08-28'; 'early-2028' (Jan-Apr), 'mid-2026' (Jun-Aug),
     'late-2027' (Sep-Dec), 'end-2027' (December); a span 'A-B' runs from A's first day to B's last.
     Anything else, or a span that ends before it starts, raises ValueError."""
     p = str(period).strip()
-    if not p or not PERIOD.fullmatch(p):
-        raise ValueError(f"period '{period}' is not a normalised period")
-    m = re.fullmatch(rf"({_POINT})-({_POINT})", p)
-    if m and not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", p):  # a span, not a month or a day
-        start, end = period_bounds(m.group(1))[0], period_bounds(m.group(2))[1]
+    a, b = split_period(p)
+    if a != p:  # a span
+        start, end = period_bounds(a)[0], period_bounds(b)[1]
         if start > end:
             raise ValueError(f"period '{period}' ends before it starts")
         return start, end

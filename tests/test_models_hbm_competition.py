@@ -402,3 +402,15 @@ def test_end_capacity_for_market():
     assert m.end_capacity_for_market(100, 0.5, 40) == pytest.approx(60.0)
     with pytest.raises(ValueError):
         m.end_capacity_for_market(100, 0, 100)
+
+
+def test_article_share_row():
+    # JPMorgan's "less than 70%" value share (an upper bound) as a row of the market-structure table
+    from types import SimpleNamespace
+    c = SimpleNamespace(id="x.share", source_id="korea_chips", attributed_to="JPMorgan", period="2026",
+                        kind="forecast", value=70.0, low=math.nan, high=70.0, quote="低於70%", is_range=False,
+                        text=lambda fmt: "under 70")
+    row = m.article_share_row("HBM", "SK hynix (value share)", c)
+    assert row == {"market": "HBM", "measure": "SK hynix (value share)", "source": "korea_chips (JPMorgan)",
+                   "origin": "article", "period": "2026", "kind": "forecast", "share_pct": 70.0,
+                   "bound": "less than", "stated": "under 70%", "id": "x.share"}

@@ -233,3 +233,29 @@ def test_article_market_cagr_recomputes():
     # (79.85 / 50.38) ** (1/7) - 1 = 6.80%: the article's 6.8% holds to one decimal
     lo, hi = data.claim("pkg.market.advanced.2025"), data.claim("pkg.market.advanced.2032")
     assert arith.cagr_pct(lo.value, hi.value, 7) == pytest.approx(data.claim("pkg.market.advanced.cagr").value, abs=0.05)
+
+
+def test_stated_bounds():
+    # a range keeps its ends; 超過60% is a floor; 低於50% a ceiling; a single 2x is read as at least 2
+    assert m.stated_bounds(claim(value=7, low=6, high=8)) == (6, 8)
+    lo, hi = m.stated_bounds(claim(value=60, low=60))
+    assert lo == 60 and math.isnan(hi)
+    lo, hi = m.stated_bounds(claim(value=50, high=50))
+    assert math.isnan(lo) and hi == 50
+    lo, hi = m.stated_bounds(claim(value=2))
+    assert lo == 2 and math.isnan(hi)
+
+
+def test_judge_growth_by_hand():
+    # 10-20 -> 30-40 in one year, stated "over 60%": pairings give 50% (pessimistic, 30/20),
+    # 100% (low ends, 30/10), 133.3% (midpoints, 35/15), 100% (high ends, 40/20), 300% (optimistic, 40/10):
+    # only the pessimistic pairing falls short, so 4 of 5 hold
+    start = SimpleNamespace(range=(10, 20))
+    end = SimpleNamespace(range=(30, 40))
+    stated = SimpleNamespace(value=60, low=60, high=NAN, unit="pct", quote="超過60%", text=lambda fmt: "60")
+    t, row = m.judge_growth("growth", start, end, 1, "growth_pct", stated)
+    assert list(t["meets"]) == [False, True, True, True, True]
+    assert set(t["statement"]) == {"growth"}
+    assert row["verdict"] == "holds at 4 of 5 pairings"
+    assert row["stated"] == "60%" and row["article"] == "超過60%"
+    assert (row["computed min"], row["computed max"]) == pytest.approx((50, 300))

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Any
 
 import pandas as pd
 
+from supercycle import arith
+from supercycle.prose import bound
 from supercycle.data import period_bounds
 
 
@@ -195,13 +198,23 @@ def share_of(part: float, whole: float) -> float:
     return part / whole * 100
 
 
+# --- market structure ---------------------------------------------------------------------------
+
+def article_share_row(market: str, measure: str, c: Any) -> dict:
+    """A row of the market-structure table for an article's share claim `c`: who states it, its
+    period and kind, the share (per cent), how it is bounded (`supercycle.prose.bound`) and as stated."""
+    return {"market": market, "measure": measure, "source": f"{c.source_id} ({c.attributed_to})",
+            "origin": "article", "period": c.period, "kind": c.kind, "share_pct": c.value,
+            "bound": bound(c), "stated": c.text("{:g}") + "%", "id": c.id}
+
+
 # --- valuation -------------------------------------------------------------------------------
 
 def implied_upside_pct(target_price: float, share_price: float) -> float:
     """Target over share price, minus one, in per cent."""
     if share_price <= 0:
         raise ValueError("share price must be positive")
-    return (target_price / share_price - 1) * 100
+    return float(arith.growth_pct(share_price, target_price))
 
 
 def peak_pb(target_pb: float, premium_pct: float) -> float:

@@ -205,13 +205,6 @@ def end_capacity_for_uplift(start_k: float, end_k: float, uplift_pct: float) -> 
     return end_k + uplift_pct / 100 * (start_k + end_k)
 
 
-def uplift_pct(base: float, new: float) -> float:
-    """Per cent change from `base` to `new`."""
-    if base <= 0:
-        raise ValueError("base must be positive")
-    return (new / base - 1) * 100
-
-
 def with_share(mix: Iterable[Product], name: str, share: float) -> tuple[Product, ...]:
     """The mix with product `name` at `share` of wafers and the others rescaled to fill the rest."""
     mix = check_mix(mix)

@@ -240,7 +240,7 @@ def hbm_share_bofa(x, share_from: str | None = None) -> float:
     growth = x.ref_at(FIN, *BOFA_GROWTH).mid
     change = 0.0
     if share_from is not None:
-        change = (x.c("jpm.skhynix.hbm_value_share").mid / x.ref_at(FIN, *VALUE_SHARE_25[share_from]).mid - 1) * 100
+        change = float(arith.growth_pct(x.ref_at(FIN, *VALUE_SHARE_25[share_from]).mid, x.c("jpm.skhynix.hbm_value_share").mid))
     return _share(x, growth, change)
 
 
@@ -691,7 +691,7 @@ ENTRIES: tuple[Entry, ...] = (
           trivial=True),
     Entry("taylor-start-two-articles", "same figure, two articles", "Samsung Taylor fab start in two articles",
           "fab.samsung.taylor.start",
-          lambda x: x.claim("samsung.taylor.production_start").period[:4] == x.claim("fab.samsung.taylor.start").period[:4],
+          lambda x: _year(x.claim("samsung.taylor.production_start").period) == _year(x.claim("fab.samsung.taylor.start").period),
           "The Korea article has the Taylor fab starting production in {a}; the HBF article has initial manufacturing "
           "starting in {b} at the earliest.",
           compare="logical", on_gap="conflict",

@@ -142,6 +142,32 @@ def check_statement(table: pd.DataFrame, column: str, low: float, high: float) -
     return out, verdict(out["meets"])
 
 
+def stated_bounds(stated: Any) -> tuple[float, float]:
+    """(low, high) a growth statement sets: a range its ends; 'over X' (low only) X and no upper end;
+    'under X' (high only) no lower end and X; a single figure as a floor, (value, NaN): the chapter
+    reads 翻倍 (doubled) as at least doubled."""
+    if not math.isnan(stated.low):
+        return stated.low, (stated.high if not math.isnan(stated.high) else math.nan)
+    if not math.isnan(stated.high):
+        return math.nan, stated.high
+    return stated.value, math.nan
+
+
+def judge_growth(label: str, start: Any, end: Any, years: float, column: str, stated: Any) -> tuple[pd.DataFrame, dict]:
+    """Judge a growth statement against what two stated ranges allow.
+
+    `start` and `end` are claims with a `range` (low, high); `column` is what the statement gives
+    ('growth_pct', 'multiple' or 'cagr_pct'); `stated` is the statement's claim. Returns the
+    pairings table (`range_growth`, with `meets` and the statement's label) and one summary row:
+    statement, the article's quote, the stated figure, the computed min and max, and the verdict."""
+    lo, hi = stated_bounds(stated)
+    t, v = check_statement(range_growth(start.range, end.range, years), column, lo, hi)
+    unit = {"pct": "%", "x": "×"}.get(stated.unit, stated.unit)
+    row = {"statement": label, "article": stated.quote, "stated": stated.text("{:g}") + unit,
+           "computed min": t[column].min(), "computed max": t[column].max(), "verdict": v}
+    return t.assign(statement=label), row
+
+
 def capacity_path(ranges: Mapping[int, tuple[float, float]], which: str) -> dict[int, float]:
     """One value per year-end from stated (low, high) ranges: the low end, midpoint or high end."""
     pick = {"low": lambda lo, hi: lo, "mid": lambda lo, hi: (lo + hi) / 2, "high": lambda lo, hi: hi}

@@ -389,8 +389,7 @@ def year_label(year, horizon: int = YEARS[-1]) -> str:
 def steady_supply_growth_pct(base_wafer_growth_pct, bpw_growth_later_pct):
     """Bit-supply growth a year once the named fabs are fully ramped and the HBM share and trade ratio are flat:
     only the other-wafer growth and bits per wafer are left. 2 % and 12 %: 1.02 x 1.12 - 1 = 14.24 %."""
-    return ((1 + np.asarray(base_wafer_growth_pct, dtype=float) / 100.0)
-            * (1 + np.asarray(bpw_growth_later_pct, dtype=float) / 100.0) - 1.0) * 100.0
+    return arith.compound_pct(base_wafer_growth_pct, bpw_growth_later_pct)
 
 
 NEVER = "not on the modelled fabs"
