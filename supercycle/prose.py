@@ -13,7 +13,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from . import ROOT
-from .data import claim, period_bounds, split_period
+from .data import DATA_DIR, _read_csv, claim, period_bounds, split_period
 
 SEED_PATH = ROOT.parent / "shared" / "seeds" / "000_2f3a88b6c6dd3952.txt"
 
@@ -59,6 +59,21 @@ def _find(text: str, what: str, at: int) -> int:
     if i < 0:
         raise ValueError(f"not in the seed: {what!r}")
     return i
+
+
+@lru_cache(maxsize=1)
+def _context() -> dict[str, dict]:
+    rows = _read_csv(DATA_DIR / "article_context.csv", ["id", "source_id", "quote"]).to_dict("records")
+    return {r["id"]: r for r in rows}
+
+
+def context_quote(cid: str) -> str:
+    """An article statement without a figure (data/article_context.csv, row `cid`), in quotation
+    marks: “...”. The quotes are verbatim slices of the seed (tests/test_models_streamdq.py checks)."""
+    try:
+        return "“" + _context()[cid]["quote"] + "”"
+    except KeyError:
+        raise KeyError(f"no row '{cid}' in data/article_context.csv") from None
 
 
 def bound(c: Any) -> str:

@@ -71,3 +71,11 @@ def test_span():
     # by a key: labels ordered by their year, not alphabetically
     order = {"2027": 0, "2030": 1, "after 2031": 2}
     assert prose.span(["after 2031", "2027", "2030"], key=order.__getitem__) == ("2027", "after 2031")
+
+
+def test_context_quote():
+    # data/article_context.csv's first row, in quotation marks
+    q = prose.context_quote("hbf.faster_than_hbm")
+    assert q.startswith("“") and q.endswith("”") and q[1:-1] in prose.seed()
+    with pytest.raises(KeyError, match="article_context"):
+        prose.context_quote("no.such.row")
