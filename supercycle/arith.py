@@ -181,6 +181,13 @@ def implied_total(part, share_pct):
     return part / (share_pct / 100)
 
 
+def share_pct(part, whole):
+    """`part` as a per-cent share of `whole`: part / whole x 100. 30 of 120 is 25."""
+    part, whole = _lift(part, whole)
+    _positive("the whole", whole)
+    return part / whole * 100
+
+
 def implied_rate(amount_from, amount_to):
     """The exchange rate, in units of `to` per unit of `from`, that converting `amount_from` into
     `amount_to` used: amount_to / amount_from (12.9 bn USD stated as 19,000 bn KRW: 1,472.9 KRW per USD).
@@ -193,13 +200,11 @@ def implied_rate(amount_from, amount_to):
 def implied_fx(amount_a, unit_a: str, amount_b, unit_b: str) -> tuple[str, str, float]:
     """The exchange rate two amounts stated as equal imply, from their money units (data/units.csv):
     (currency of a, currency of b, units of a per one unit of b). 19 krw_trn stated as 12.9 usd_bn:
-    ("KRW", "USD", 19,000 / 12.9 = 1,472.9)."""
+    ("KRW", "USD", 19,000 / 12.9 = 1,472.9). Amounts may be Intervals."""
     from supercycle.data import money
 
     ccy_a, a = money(amount_a, unit_a)
     ccy_b, b = money(amount_b, unit_b)
     if ccy_a == ccy_b:
         raise ValueError("both amounts are in the same currency")
-    if not a > 0:
-        raise ValueError(f"amounts must be positive, got {amount_a} {unit_a}")
-    return ccy_a, ccy_b, float(implied_rate(b, a))
+    return ccy_a, ccy_b, implied_rate(b, a)

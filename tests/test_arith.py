@@ -111,6 +111,14 @@ def test_implied_total():
         arith.implied_total(1, 0)
 
 
+def test_share_pct():
+    # 30 of 120 is 25 %; 25 of 200 is 12.5 %
+    assert arith.share_pct(30, 120) == pytest.approx(25.0)
+    assert arith.share_pct(25, 200) == pytest.approx(12.5)
+    with pytest.raises(ValueError, match="whole"):
+        arith.share_pct(1, 0)
+
+
 def test_implied_rate():
     # 12.9 bn dollars stated as 19,000 bn won: 19,000 / 12.9 = 1,472.868 won per dollar
     assert arith.implied_rate(12.9, 19000) == pytest.approx(1472.868, abs=1e-3)
@@ -128,6 +136,9 @@ def test_implied_fx_reads_the_units_table():
     assert arith.implied_fx(17.14, "twd_bn", 3.7, "cny_bn")[2] == pytest.approx(4.6324, abs=1e-4)
     # 1,700 usd_m is USD 1.7 bn: against KRW 2,380 bn, 1,400 won a dollar
     assert arith.implied_fx(2.38, "krw_trn", 1700, "usd_m")[2] == pytest.approx(1400.0)
+    # intervals carry through: 19-20 krw_trn against 12.9 usd_bn is 1,472.9 to 1,550.4
+    iv = arith.implied_fx(Interval.span(19, 20), "krw_trn", 12.9, "usd_bn")[2]
+    assert (iv.low, iv.high) == pytest.approx((19000 / 12.9, 20000 / 12.9))
     with pytest.raises(ValueError, match="same currency"):
         arith.implied_fx(1, "usd_bn", 2, "usd_m")
     with pytest.raises(ValueError, match="not a money unit"):

@@ -1,4 +1,5 @@
 """Tests for supercycle.chapters.ledger (the fact-check entries) and the glossary's Chinese terms."""
+import dataclasses
 import math
 import re
 from types import SimpleNamespace
@@ -350,7 +351,9 @@ def test_number_never_prints_scientific_notation():
 
 def test_currency_entry_uses_the_rate_parameter():
     e = ledger.entry("fx-exports-krw")
-    get = fake_lookup({"exports.korea.semis.2026": 100.0, "exports.korea.semis.2026.krw": 130.0})
+    units = {"exports.korea.semis.2026": "usd_bn", "exports.korea.semis.2026.krw": "krw_trn"}  # the implied rate reads them
+    fake = fake_lookup({"exports.korea.semis.2026": 100.0, "exports.korea.semis.2026.krw": 130.0})
+    get = lambda cid: dataclasses.replace(fake(cid), unit=units[cid])  # noqa: E731
     p = SimpleNamespace(**{**vars(DEFAULTS), "krw_per_usd": 1300.0})
     r = ledger.evaluate(e, get, p, no_reference)
     assert r["recomputed"] == pytest.approx(130.0) and r["verdict"] == fc.CONSISTENT  # 100 bn x 1300 = 130 trn

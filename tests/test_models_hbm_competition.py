@@ -104,10 +104,6 @@ def test_hbm_revenue_refuses_bad_inputs(args):
         m.hbm_revenue(*args)
 
 
-def test_share_of_and_fx():
-    assert m.share_of(30, 120) == pytest.approx(25)          # 30/120 = 0.25
-
-
 # --- valuation -----------------------------------------------------------------------------------
 
 def test_implied_upside():

@@ -67,7 +67,6 @@ def test_parse_revisions():
 def test_rack_ssd_demand_and_shares():
     # 30,000 systems x 1152 TB = 34.56 million TB
     assert m.rack_ssd_demand_tb(30000, 1152) == pytest.approx(34.56e6)
-    assert m.share_pct(25, 200) == pytest.approx(12.5)
     # vectorised: units x TB as an outer product
     grid = m.rack_ssd_demand_tb(np.array([[1.0], [2.0]]), np.array([10.0, 20.0]))
     assert grid.tolist() == [[10.0, 20.0], [20.0, 40.0]]

@@ -191,13 +191,6 @@ def hbm_revenue(market_usd_bn: float, share_pct: float, price_change_pct: float,
     return {"market_usd_bn": market, "usd_bn": usd_bn, "krw_trn": usd_bn * krw_per_usd / 1000}
 
 
-def share_of(part: float, whole: float) -> float:
-    """part / whole in per cent."""
-    if whole <= 0:
-        raise ValueError("the whole must be positive")
-    return part / whole * 100
-
-
 # --- market structure ---------------------------------------------------------------------------
 
 def article_share_row(market: str, measure: str, c: Any) -> dict:

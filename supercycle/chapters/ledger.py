@@ -133,6 +133,11 @@ class Context:
     def c(self, cid: str) -> Interval:
         return claim_interval(self.claim(cid))
 
+    def fx(self, id_a: str, id_b: str) -> Interval:
+        """The exchange rate (units of a's currency per one of b's) two claims stated as one amount imply."""
+        a, b = self.claim(id_a), self.claim(id_b)
+        return arith.implied_fx(self.c(id_a), a.unit, self.c(id_b), b.unit)[2]
+
     def table(self, name: str) -> pd.DataFrame:
         if name not in self.refs_used:
             self.refs_used.append(name)
@@ -587,7 +592,7 @@ ENTRIES: tuple[Entry, ...] = (
           "{implied:,.0f} won to the dollar.",
           unit="krw_trn",
           extra=lambda x: {"fx": x.p.krw_per_usd,
-                           "implied": (x.c("exports.korea.semis.2026.krw") * 1000 / x.c("exports.korea.semis.2026")).mid},
+                           "implied": x.fx("exports.korea.semis.2026.krw", "exports.korea.semis.2026").mid},
           says={fc.ARTICLE_ERROR: "The conversion uses a rate far from the market's when the article appeared (most likely a stale rate; the article does not say), "
                                   "so the won figure understates the dollar forecast; one error, also found by the check of the two articles' rates."},
           error_key="krw-rate-exports"),
@@ -598,7 +603,7 @@ ENTRIES: tuple[Entry, ...] = (
           "{implied:,.0f} won to the dollar.",
           unit="usd_bn",
           extra=lambda x: {"fx": x.p.krw_per_usd, "krw": x.c("pkg.invest.skhynix.cheongju.krw").mid,
-                           "implied": (x.c("pkg.invest.skhynix.cheongju.krw") * 1000 / x.c("pkg.invest.skhynix.cheongju.usd")).mid}),
+                           "implied": x.fx("pkg.invest.skhynix.cheongju.krw", "pkg.invest.skhynix.cheongju.usd").mid}),
     Entry("fx-krw-two-articles", "same figure, two articles", "Won per dollar implied by two articles' conversions",
           "exports.korea.semis.2026.krw",
           lambda x: x.c("exports.korea.semis.2026") * arith.implied_rate(x.c("pkg.invest.skhynix.cheongju.usd"),
@@ -607,8 +612,8 @@ ENTRIES: tuple[Entry, ...] = (
           "former, {usd:g} bn dollars is {r:.0f} trillion won against the stated {s}.",
           unit="krw_trn", on_gap="conflict",
           extra=lambda x: {"usd": x.c("exports.korea.semis.2026").mid,
-                           "a": (x.c("exports.korea.semis.2026.krw") * 1000 / x.c("exports.korea.semis.2026")).mid,
-                           "b": (x.c("pkg.invest.skhynix.cheongju.krw") * 1000 / x.c("pkg.invest.skhynix.cheongju.usd")).mid},
+                           "a": x.fx("exports.korea.semis.2026.krw", "exports.korea.semis.2026").mid,
+                           "b": x.fx("pkg.invest.skhynix.cheongju.krw", "pkg.invest.skhynix.cheongju.usd").mid},
           error_key="krw-rate-exports"),
     Entry("fx-ap8-cny", "two currencies", "TSMC AP8 purchase in Taiwan dollars and yuan",
           "pkg.site.tsmc.ap8.cny",

@@ -158,11 +158,6 @@ def rack_ssd_demand_tb(units, tb_per_system):
     return np.asarray(units, dtype=float) * np.asarray(tb_per_system, dtype=float)
 
 
-def share_pct(segment, total):
-    """Segment as a per-cent share of a total."""
-    return np.asarray(segment, dtype=float) / np.asarray(total, dtype=float) * 100.0
-
-
 def bits_per_wafer_factor(qlc_share_pct, tlc_bits: float = 3.0, qlc_bits: float = 4.0):
     """Bits per wafer of a TLC/QLC output mix relative to all-TLC output.
 
@@ -226,7 +221,7 @@ def scenario(*, dram_asp_growth_pct, dram_wafer_growth_pct, dram_bits_per_wafer_
         "nand_revenue_growth_pct": arith.compound_pct(nand_asp_growth_pct, nand_bits),
         "icms_demand_2026_tb": icms26,
         "icms_demand_2027_tb": icms27,
-        "icms_share_2027_pct": share_pct(icms27, total27),
+        "icms_share_2027_pct": arith.share_pct(icms27, total27),
     }
 
 
