@@ -29,7 +29,7 @@ DATA_DIR = ROOT / "data"
 # 19兆韓元 = 19 krw_trn, 490萬片 = 4.9 wafers_m_per_year). Every unit of the claims vocabulary is a
 # row of data/units.csv (documented in data/README.md); UNITS, MONEY_UNITS and
 # supercycle.numerals.SCALE are derived from it.
-UNIT_COLUMNS = ["unit", "meaning", "dimension", "scale", "currency", "bytes", "example"]
+UNIT_COLUMNS = ["unit", "meaning", "dimension", "scale", "currency", "base_unit", "base_factor", "example"]
 DIMENSIONS = ("ratio", "money", "price", "wafer rate", "unit rate", "capacity", "bandwidth", "count",
               "length", "area", "duration", "date")
 
@@ -37,14 +37,16 @@ DIMENSIONS = ("ratio", "money", "price", "wafer rate", "unit rate", "capacity", 
 @dataclass(frozen=True)
 class Unit:
     """A row of data/units.csv. `scale`: the raw magnitude of one unit (usd_bn: 1e9), NaN for a
-    unit whose rows hold no number (date); `currency`: for money and prices; `bytes`: bytes in one
-    unit (decimal: 1 GB = 1e9 bytes), NaN where not a quantity of data."""
+    unit whose rows hold no number (date); `currency`: for money and prices; one unit is
+    `base_factor` `base_unit`s where a computation needs it (gb: 1e9 byte, decimal; mu: 666.67 sqm),
+    else '' and NaN."""
     unit: str
     meaning: str
     dimension: str
     scale: float
     currency: str
-    bytes: float
+    base_unit: str
+    base_factor: float
     example: str
 
 
@@ -60,8 +62,8 @@ def validate_units(df: pd.DataFrame, name: str = "data/units.csv") -> dict[str, 
             _fail(name, i, "meaning", "empty")
         if r["dimension"] not in DIMENSIONS:
             _fail(name, i, "dimension", f"'{r['dimension']}' not one of {DIMENSIONS}")
-        scale, nbytes = _number(name, i, "scale", r["scale"]), _number(name, i, "bytes", r["bytes"])
-        for col, x in (("scale", scale), ("bytes", nbytes)):
+        scale, factor = _number(name, i, "scale", r["scale"]), _number(name, i, "base_factor", r["base_factor"])
+        for col, x in (("scale", scale), ("base_factor", factor)):
             if x <= 0:
                 _fail(name, i, col, f"'{r[col]}' is not positive")
         if math.isnan(scale) and r["dimension"] != "date":
@@ -70,7 +72,9 @@ def validate_units(df: pd.DataFrame, name: str = "data/units.csv") -> dict[str, 
             _fail(name, i, "currency", "a money or price unit needs a currency (ISO code), any other unit none")
         if r["currency"] and not re.fullmatch(r"[A-Z]{3}", r["currency"]):
             _fail(name, i, "currency", f"'{r['currency']}' is not an ISO currency code")
-        out[u] = Unit(u, r["meaning"], r["dimension"], scale, r["currency"], nbytes, r["example"])
+        if bool(r["base_unit"]) == math.isnan(factor):
+            _fail(name, i, "base_factor", "a base unit and its factor go together (both or neither)")
+        out[u] = Unit(u, r["meaning"], r["dimension"], scale, r["currency"], r["base_unit"], factor, r["example"])
     return out
 
 

@@ -49,16 +49,29 @@ def test_money_by_hand():
         data.money(765500, "krw_per_share")   # a share price is not an amount
 
 
-def test_bytes_are_decimal():
-    # 1 GB = 10^9 bytes, 1 TB/s = 10^12 bytes a second (as vendors quote bandwidth)
-    assert data.UNIT_TABLE["gb"].bytes == 1e9
-    assert data.UNIT_TABLE["tb_per_s"].bytes == 1e12
-    assert math.isnan(data.UNIT_TABLE["pct"].bytes)
+def test_base_units_by_hand():
+    # 1 GB = 10^9 bytes, 1 TB/s = 10^12 bytes a second (decimal, as vendors quote bandwidth)
+    assert (data.UNIT_TABLE["gb"].base_unit, data.UNIT_TABLE["gb"].base_factor) == ("byte", 1e9)
+    assert data.UNIT_TABLE["tb_per_s"].base_factor == 1e12
+    # 1 畝 = 2000/3 m² exactly as a float (666.67); 1 acre = 4046.8564224 m²
+    assert data.UNIT_TABLE["mu"].base_factor == 2000.0 / 3.0
+    assert data.UNIT_TABLE["acres"].base_factor == pytest.approx(4046.86, abs=0.01)
+    assert data.UNIT_TABLE["pct"].base_unit == "" and math.isnan(data.UNIT_TABLE["pct"].base_factor)
+
+
+def test_chapter_constants_come_from_the_table():
+    from supercycle.chapters import hbf, hbm_tam, ledger, shortage
+    assert hbf.GB == 1e9 and hbf.TB == 1e12
+    assert hbf.GB_PER_TB == ledger.GB_PER_TB == 1024       # the makers' capacity convention, one constant
+    assert ledger.MU_SQM == pytest.approx(666.667, abs=1e-3)
+    assert hbm_tam.GB_PER_BN_USD == 1e9
+    # 1 k wafers a month = 12,000 a year = 0.012 million a year
+    assert shortage.MILLION_WAFERS_PER_YEAR_PER_K_WPM == pytest.approx(0.012)
 
 
 def _table(**change):
     row = {"unit": "usd_bn", "meaning": "billions of US dollars", "dimension": "money", "scale": "1e9",
-           "currency": "USD", "bytes": "", "example": ""}
+           "currency": "USD", "base_unit": "", "base_factor": "", "example": ""}
     row.update(change)
     return pd.DataFrame([row], columns=UNIT_COLUMNS, dtype=str)
 
@@ -73,6 +86,9 @@ def _table(**change):
     (dict(dimension="ratio"), "currency"),  # a ratio has no currency
     (dict(unit="USD bn"), "unit"),
     (dict(meaning=" "), "meaning"),
+    (dict(base_unit="byte"), "base_factor"),        # a base unit without its factor
+    (dict(base_factor="1e9"), "base_factor"),       # a factor without its unit
+    (dict(base_unit="byte", base_factor="0"), "base_factor"),
 ])
 def test_bad_rows_fail_with_the_row_and_column(change, column):
     with pytest.raises(DataError, match=f"row 1, column '{column}'"):

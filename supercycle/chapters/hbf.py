@@ -138,11 +138,12 @@ RULES = (
 )
 
 
-# Bytes per unit from the one units table (data/units.csv, column `bytes`: decimal, as vendors
-# quote bandwidth). Capacity is counted the makers' way instead, 1 TB = 1,024 GB: a convention
-# of this chapter, kept apart on purpose (see the unit note above).
-GB = UNIT_TABLE["gb"].bytes        # bytes per GB of footprint: 1e9
-TB = UNIT_TABLE["tb_per_s"].bytes  # bytes per second in 1 TB/s of bandwidth: 1e12
+# Bytes per unit from the one units table (data/units.csv, `base_factor` in `byte`: decimal, as
+# vendors quote bandwidth). Capacity is counted the makers' way instead, 1 TB = 1,024 GB: a
+# convention of this chapter (and of the ledger's HBF checks), kept apart on purpose (see the unit
+# note above).
+GB = UNIT_TABLE["gb"].base_factor        # bytes per GB of footprint: 1e9
+TB = UNIT_TABLE["tb_per_s"].base_factor  # bytes per second in 1 TB/s of bandwidth: 1e12
 GB_PER_TB = 1024                   # capacity: 1 TB = 1,024 GB, as memory makers count (4 TB = 4,096 GB)
 SHAPE_NUMERIC = ["total_params_bn", "active_params_bn", "layers", "hidden_size", "attention_heads",
                  "head_dim", "kv_heads", "kv_head_dim", "kv_tensors", "native_context_tokens"]

@@ -40,6 +40,8 @@ from typing import Any, Callable, Iterable, Mapping
 
 import pandas as pd
 
+from supercycle.data import UNIT_TABLE
+
 # TSMC CoWoS year-end capacity in the packaging article (thousand 12-inch wafer equivalents a
 # month). The one list of these ids: chapter 4 and chapter 2 both read capacity through it.
 TSMC_CAPACITY_IDS: dict[int, str] = {
@@ -54,7 +56,7 @@ TSMC_POINT_IDS: dict[int, str] = {
     2026: "pkg.cowos.tsmc.capacity.2026.some",
 }
 
-GB_PER_BN_USD = 1e9  # USD per billion USD: gigabytes x USD/GB / 1e9 = USD bn
+GB_PER_BN_USD = UNIT_TABLE["usd_bn"].scale  # USD per billion USD (1e9, data/units.csv): gigabytes x USD/GB / 1e9 = USD bn
 
 
 def capacity_ranges(get: Callable[[str], Any], ids: Mapping[int, str] = TSMC_CAPACITY_IDS) -> dict[int, tuple[float, float]]:

@@ -27,7 +27,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from .fact_check import HBF_BASELINES, NAND_DEMAND_GROWTH_2027_CHOICES_PCT
-from supercycle.data import period_bounds, split_range
+from supercycle.data import UNIT_TABLE, period_bounds, split_range
 from . import fact_check as fc
 from supercycle import arith
 from . import hbf as hbfm
@@ -197,7 +197,7 @@ def _sum(x, *ids) -> Interval:
     return total
 
 
-MU_SQM = 2000.0 / 3.0   # 1 畝 = 666.67 square metres (definition, see UNITS 'mu')
+MU_SQM = UNIT_TABLE["mu"].base_factor   # 1 畝 = 2000/3 = 666.67 square metres (data/units.csv)
 LC = "ledger_checks"    # data/reference/ledger_checks.csv: public figures this chapter found
 
 
@@ -281,8 +281,8 @@ def icms_share_2027(x, growth_pct: float) -> Interval:
 
 # Memory capacities are counted in binary units, as memory makers count them: an HBM "GB" is a GiB
 # (192 GB = 192 GiB) and HBF's "4 TB" is 4 TiB = 4,096 GB, SanDisk's eight 512 GB stacks
-# (data/reference/hbf.csv). Chapter 3 uses the same figures and the same function.
-GB_PER_TB = 1024
+# (data/reference/hbf.csv). Chapter 3 uses the same figures, the same function and the same constant.
+GB_PER_TB = hbfm.GB_PER_TB
 
 
 def hbf_needed(x, part: str) -> float:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from supercycle import arith
+from supercycle.data import UNIT_TABLE
 from supercycle.chapters.memory_supercycle import nand_bit_supply_growth_pct
 
 
@@ -160,8 +161,10 @@ PLAUSIBLE: dict[str, tuple[float, float, str]] = {
 }
 
 
-# One k wpm (a thousand wafers a month) is 12,000 wafers a year = 0.012 million wafers a year.
-MILLION_WAFERS_PER_YEAR_PER_K_WPM = 12 * 1_000 / 1_000_000
+# One k wpm (a thousand wafers a month) is 12,000 wafers a year = 0.012 million wafers a year
+# (the two units' scales, 1e3 and 1e6, from data/units.csv).
+MILLION_WAFERS_PER_YEAR_PER_K_WPM = (UNIT_TABLE["wafers_k_per_month"].scale * 12
+                                     / UNIT_TABLE["wafers_m_per_year"].scale)
 
 
 # --- DRAM bits from wafers ------------------------------------------------------------------------
