@@ -29,7 +29,7 @@ DATA_DIR = ROOT / "data"
 # 19兆韓元 = 19 krw_trn, 490萬片 = 4.9 wafers_m_per_year). Every unit of the claims vocabulary is a
 # row of data/units.csv (documented in data/README.md); UNITS, MONEY_UNITS and
 # supercycle.numerals.SCALE are derived from it.
-UNIT_COLUMNS = ["unit", "meaning", "dimension", "scale", "currency", "base_unit", "base_factor", "example"]
+UNIT_COLUMNS = ["unit", "meaning", "dimension", "scale", "currency", "symbol", "base_unit", "base_factor", "example"]
 DIMENSIONS = ("ratio", "money", "price", "wafer rate", "unit rate", "capacity", "bandwidth", "count",
               "length", "area", "duration", "date")
 
@@ -37,7 +37,8 @@ DIMENSIONS = ("ratio", "money", "price", "wafer rate", "unit rate", "capacity", 
 @dataclass(frozen=True)
 class Unit:
     """A row of data/units.csv. `scale`: the raw magnitude of one unit (usd_bn: 1e9), NaN for a
-    unit whose rows hold no number (date); `currency`: for money and prices; one unit is
+    unit whose rows hold no number (date); `currency`: for money and prices; `symbol`: what the
+    report writes right after a number in the unit, leading space included ('%', ' TB'); one unit is
     `base_factor` `base_unit`s where a computation needs it (gb: 1e9 byte, decimal; mu: 666.67 sqm),
     else '' and NaN."""
     unit: str
@@ -45,6 +46,7 @@ class Unit:
     dimension: str
     scale: float
     currency: str
+    symbol: str
     base_unit: str
     base_factor: float
     example: str
@@ -74,7 +76,10 @@ def validate_units(df: pd.DataFrame, name: str = "data/units.csv") -> dict[str, 
             _fail(name, i, "currency", f"'{r['currency']}' is not an ISO currency code")
         if bool(r["base_unit"]) == math.isnan(factor):
             _fail(name, i, "base_factor", "a base unit and its factor go together (both or neither)")
-        out[u] = Unit(u, r["meaning"], r["dimension"], scale, r["currency"], r["base_unit"], factor, r["example"])
+        if r["symbol"] != r["symbol"].rstrip() or "  " in r["symbol"]:
+            _fail(name, i, "symbol", f"'{r['symbol']}' ends in a space or has two in a row")
+        out[u] = Unit(u, r["meaning"], r["dimension"], scale, r["currency"], r["symbol"], r["base_unit"], factor,
+                      r["example"])
     return out
 
 

@@ -404,7 +404,7 @@ def test_article_share_row():
     # JPMorgan's "less than 70%" value share (an upper bound) as a row of the market-structure table
     from types import SimpleNamespace
     c = SimpleNamespace(id="x.share", source_id="korea_chips", attributed_to="JPMorgan", period="2026",
-                        kind="forecast", value=70.0, low=math.nan, high=70.0, quote="低於70%", is_range=False,
+                        kind="forecast", value=70.0, low=math.nan, high=70.0, quote="低於70%", is_range=False, unit="pct",
                         text=lambda fmt: "under 70")
     row = m.article_share_row("HBM", "SK hynix (value share)", c)
     assert row == {"market": "HBM", "measure": "SK hynix (value share)", "source": "korea_chips (JPMorgan)",

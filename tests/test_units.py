@@ -49,6 +49,14 @@ def test_money_by_hand():
         data.money(765500, "krw_per_share")   # a share price is not an amount
 
 
+def test_symbols_by_hand():
+    # 30 pct reads "30%", 2.7 x "2.7×", 4 tb "4 TB", 15 wafers_k_per_month "15k wafers/month"
+    sym = {u: x.symbol for u, x in data.UNIT_TABLE.items()}
+    assert ("30" + sym["pct"], "2.7" + sym["x"], "4" + sym["tb"]) == ("30%", "2.7×", "4 TB")
+    assert "15" + sym["wafers_k_per_month"] == "15k wafers/month"
+    assert "KRW 19" + sym["krw_trn"] == "KRW 19 trn"
+
+
 def test_base_units_by_hand():
     # 1 GB = 10^9 bytes, 1 TB/s = 10^12 bytes a second (decimal, as vendors quote bandwidth)
     assert (data.UNIT_TABLE["gb"].base_unit, data.UNIT_TABLE["gb"].base_factor) == ("byte", 1e9)
@@ -71,7 +79,7 @@ def test_chapter_constants_come_from_the_table():
 
 def _table(**change):
     row = {"unit": "usd_bn", "meaning": "billions of US dollars", "dimension": "money", "scale": "1e9",
-           "currency": "USD", "base_unit": "", "base_factor": "", "example": ""}
+           "currency": "USD", "symbol": " bn", "base_unit": "", "base_factor": "", "example": ""}
     row.update(change)
     return pd.DataFrame([row], columns=UNIT_COLUMNS, dtype=str)
 
@@ -86,6 +94,7 @@ def _table(**change):
     (dict(dimension="ratio"), "currency"),  # a ratio has no currency
     (dict(unit="USD bn"), "unit"),
     (dict(meaning=" "), "meaning"),
+    (dict(symbol=" bn "), "symbol"),
     (dict(base_unit="byte"), "base_factor"),        # a base unit without its factor
     (dict(base_factor="1e9"), "base_factor"),       # a factor without its unit
     (dict(base_unit="byte", base_factor="0"), "base_factor"),

@@ -15,7 +15,7 @@ import pandas as pd
 
 from supercycle import arith
 from supercycle.prose import bound
-from supercycle.data import period_bounds
+from supercycle.data import UNIT_TABLE, period_bounds
 
 
 # --- parameters: declared once (type, default, range, unit, meaning) --------------------
@@ -198,7 +198,7 @@ def article_share_row(market: str, measure: str, c: Any) -> dict:
     period and kind, the share (per cent), how it is bounded (`supercycle.prose.bound`) and as stated."""
     return {"market": market, "measure": measure, "source": f"{c.source_id} ({c.attributed_to})",
             "origin": "article", "period": c.period, "kind": c.kind, "share_pct": c.value,
-            "bound": bound(c), "stated": c.text("{:g}") + "%", "id": c.id}
+            "bound": bound(c), "stated": c.text("{:g}") + UNIT_TABLE[c.unit].symbol, "id": c.id}
 
 
 # --- valuation -------------------------------------------------------------------------------

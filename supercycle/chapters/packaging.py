@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable, Mapping
 import pandas as pd
 
 from supercycle import arith
-from supercycle.data import MONEY_UNITS, money, period_bounds as data_period_bounds
+from supercycle.data import MONEY_UNITS, UNIT_TABLE, money, period_bounds as data_period_bounds
 
 
 # --- parameters: declared once (type, default, range, unit, meaning) --------------------
@@ -162,8 +162,7 @@ def judge_growth(label: str, start: Any, end: Any, years: float, column: str, st
     statement, the article's quote, the stated figure, the computed min and max, and the verdict."""
     lo, hi = stated_bounds(stated)
     t, v = check_statement(range_growth(start.range, end.range, years), column, lo, hi)
-    unit = {"pct": "%", "x": "×"}.get(stated.unit, stated.unit)
-    row = {"statement": label, "article": stated.quote, "stated": stated.text("{:g}") + unit,
+    row = {"statement": label, "article": stated.quote, "stated": stated.text("{:g}") + UNIT_TABLE[stated.unit].symbol,
            "computed min": t[column].min(), "computed max": t[column].max(), "verdict": v}
     return t.assign(statement=label), row
 
@@ -336,33 +335,25 @@ def investments_from_table(df: pd.DataFrame, has: Callable[[str], bool] = lambda
     return tuple(out)
 
 
-_CAPACITY_UNITS = {
-    "wafers_k_per_month": "{:,.4g}k wafers/month",
-    "wafers_k_per_year": "{:,.4g}k wafers/year",
-    "units_m_per_year": "{:,.4g}m units/year",
-    "x": "{:,.4g}× Zhunan AP6",
-    "count": "{:,.4g} (count)",
-    "acres": "{:,.4g} acres",
-    "mu": "{:,.4g} mu",
-    "sqm": "{:,.0f} m² clean room",
-}
+# What a capacity figure measures, said after its unit's symbol (data/units.csv): the article's
+# multiples compare with Zhunan AP6, its square metres are clean room.
+_CAPACITY_CONTEXT = {"x": " Zhunan AP6", "count": " (count)", "sqm": " clean room"}
 
 
 def amount_text(c: Any) -> str:
     """'KRW 19 trn', 'over USD 5 bn', 'up to CNY 2.1 bn', 'about TWD 4 bn': an amount in its original
     currency. 'about' when the article says 約 (the claim's note starts with '約 (about)')."""
     ccy = MONEY_UNITS[c.unit][0]
-    scale = "trn" if c.unit == "krw_trn" else ("m" if c.unit == "usd_m" else "bn")
     bound = "over " if not math.isnan(c.low) and math.isnan(c.high) else (
         "up to " if not math.isnan(c.high) and math.isnan(c.low) else "")
     if not bound and str(getattr(c, "note", "") or "").startswith("約"):
         bound = "about "
-    return f"{bound}{ccy} {c.value:,.4g} {scale}"
+    return f"{bound}{ccy} {c.value:,.4g}{UNIT_TABLE[c.unit].symbol}"
 
 
 def capacity_text(c: Any) -> str:
-    fmt = _CAPACITY_UNITS.get(c.unit, "{:,.4g} " + c.unit)
-    text = fmt.format(c.value)
+    fmt = "{:,.0f}" if c.unit == "sqm" else "{:,.4g}"
+    text = fmt.format(c.value) + UNIT_TABLE[c.unit].symbol + _CAPACITY_CONTEXT.get(c.unit, "")
     if c.id.endswith("jobs"):
         text = f"over {c.value:,.0f} jobs"
     elif c.unit == "count" and "fabs" in c.id:
