@@ -15,7 +15,7 @@ import pandas as pd
 
 from supercycle import arith
 from supercycle.prose import bound
-from supercycle.data import UNIT_TABLE, period_bounds
+from supercycle.data import MONEY_UNITS, UNIT_TABLE, period_bounds
 
 
 # --- parameters: declared once (type, default, range, unit, meaning) --------------------
@@ -188,7 +188,13 @@ def hbm_revenue(market_usd_bn: float, share_pct: float, price_change_pct: float,
         raise ValueError("the exchange rate must be positive")
     market = market_usd_bn * (1 + price_change_pct / 100)
     usd_bn = market * share_pct / 100
-    return {"market_usd_bn": market, "usd_bn": usd_bn, "krw_trn": usd_bn * krw_per_usd / 1000}
+    return {"market_usd_bn": market, "usd_bn": usd_bn, "krw_trn": usd_bn * krw_per_usd / BN_PER_TRN}
+
+
+# --- unit scales (data/units.csv) -----------------------------------------------------------------
+BN_PER_TRN = MONEY_UNITS["krw_trn"][1]   # billions of won in a trillion: 1,000 (USD bn x won per USD = won bn)
+# Won per share from trillions of won over millions of shares: 1e12 / 1e6 = 1e6.
+WON_PER_SHARE_PER_TRN_PER_M = UNIT_TABLE["krw_trn"].scale / UNIT_TABLE["shares_m"].scale
 
 
 # --- market structure ---------------------------------------------------------------------------
@@ -243,7 +249,7 @@ def share_count_band_m(adr_shares_m: float, adr_pct_of_shares: float,
 
 def market_cap_krw_trn(share_price_krw: float, shares_m: float) -> float:
     """Market capitalisation in trillions of won: price x shares."""
-    return share_price_krw * shares_m * 1e6 / 1e12
+    return share_price_krw * shares_m * UNIT_TABLE["shares_m"].scale / UNIT_TABLE["krw_trn"].scale
 
 
 def pe_discount_pct(pe: float, benchmark_pe: float) -> float:
@@ -363,7 +369,7 @@ def market_from_vendor_revenue_usd_bn(vendor_revenue_krw_trn: float, value_share
         raise ValueError("the value share must lie in (0, 100] per cent")
     if krw_per_usd <= 0:
         raise ValueError("the exchange rate must be positive")
-    return vendor_revenue_krw_trn * 1000 / krw_per_usd / (value_share_pct / 100)
+    return vendor_revenue_krw_trn * BN_PER_TRN / krw_per_usd / (value_share_pct / 100)
 
 
 # --- from operating profit to valuation ------------------------------------------------------
@@ -388,7 +394,7 @@ def eps_krw(net_income_krw_trn: float, shares_m: float) -> float:
     """Earnings per share in won: trillions of won / millions of shares (1e12 / 1e6 = 1e6)."""
     if shares_m <= 0:
         raise ValueError("the share count must be positive")
-    return net_income_krw_trn * 1e6 / shares_m
+    return net_income_krw_trn * WON_PER_SHARE_PER_TRN_PER_M / shares_m
 
 
 def pe_ratio(price: float, eps: float) -> float:
@@ -404,7 +410,7 @@ def op_for_pe(price: float, pe: float, shares_m: float, tax_rate_pct: float,
     net_income -> eps_krw -> pe_ratio."""
     if pe <= 0:
         raise ValueError("P/E must be positive")
-    net = price / pe * shares_m / 1e6
+    net = price / pe * shares_m / WON_PER_SHARE_PER_TRN_PER_M
     return net / (1 - tax_rate_pct / 100) - non_operating
 
 
@@ -441,8 +447,8 @@ def implied_hbm_sales_share_pct(market_usd_bn: float, value_share_pct: float, to
         raise ValueError("the exchange rate must be positive")
     if total_revenue_krw_trn <= 0:
         raise ValueError("total revenue must be positive")
-    hbm_krw_trn = market_usd_bn * value_share_pct / 100 * krw_per_usd / 1000
-    return hbm_krw_trn / total_revenue_krw_trn * 100
+    hbm_krw_trn = market_usd_bn * value_share_pct / 100 * krw_per_usd / BN_PER_TRN
+    return float(arith.share_pct(hbm_krw_trn, total_revenue_krw_trn))
 
 
 def market_for_sales_share_usd_bn(sales_share_pct: float, total_revenue_krw_trn: float, value_share_pct: float,

@@ -209,12 +209,13 @@ def korea_exports(x, year: str) -> Interval:
 
 def skhynix_shares_in_issue_m(x) -> Interval:
     """Shares in issue (millions) as the exchange counts them for market cap: cap / close on one day."""
-    return x.ref_at(LC, "SK hynix market capitalisation", "2025-06-24") * 1e6 / x.ref_at(LC, "SK hynix share price close", "2025-06-24")
+    return (x.ref_at(LC, "SK hynix market capitalisation", "2025-06-24") * hbmc.WON_PER_SHARE_PER_TRN_PER_M
+            / x.ref_at(LC, "SK hynix share price close", "2025-06-24"))
 
 
 def skhynix_close_end2024(x) -> Interval:
     """End-2024 close: the end-2024 market cap over the shares in issue (won)."""
-    return x.ref_at(LC, "SK hynix market capitalisation", "end-2024") * 1e6 / skhynix_shares_in_issue_m(x)
+    return x.ref_at(LC, "SK hynix market capitalisation", "end-2024") * hbmc.WON_PER_SHARE_PER_TRN_PER_M / skhynix_shares_in_issue_m(x)
 
 
 def skhynix_book_per_share_end2025(x) -> Interval:
@@ -587,7 +588,7 @@ ENTRIES: tuple[Entry, ...] = (
     # Two currencies --------------------------------------------------------------------------------
     Entry("fx-exports-krw", "two currencies", "Korean chip exports in dollars and won",
           "exports.korea.semis.2026.krw",
-          lambda x: x.c("exports.korea.semis.2026") * x.p.krw_per_usd / 1000,
+          lambda x: x.c("exports.korea.semis.2026") * x.p.krw_per_usd / hbmc.BN_PER_TRN,
           "At {fx:,.0f} won to the dollar the exports are {r:.1f} trillion won; the stated {s} trillion implies "
           "{implied:,.0f} won to the dollar.",
           unit="krw_trn",
@@ -598,7 +599,7 @@ ENTRIES: tuple[Entry, ...] = (
           error_key="krw-rate-exports"),
     Entry("fx-pt7-usd", "two currencies", "SK hynix packaging plant in won and dollars",
           "pkg.invest.skhynix.cheongju.usd",
-          lambda x: x.c("pkg.invest.skhynix.cheongju.krw") * 1000 / x.p.krw_per_usd,
+          lambda x: x.c("pkg.invest.skhynix.cheongju.krw") * hbmc.BN_PER_TRN / x.p.krw_per_usd,
           "At {fx:,.0f} won to the dollar {krw:g} trillion won is {r:.2f} bn dollars; the stated {s} bn implies "
           "{implied:,.0f} won to the dollar.",
           unit="usd_bn",
