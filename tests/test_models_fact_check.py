@@ -1,5 +1,4 @@
 """Unit tests for supercycle.chapters.fact_check, with cases checkable by hand."""
-import math
 
 import pytest
 

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from supercycle import data, numerals as n
+from supercycle import numerals as n
 
 
 @pytest.mark.parametrize("text, expected", [
