@@ -421,10 +421,9 @@ _ACCESSED = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?")
 
 
 def validate_reference(df: pd.DataFrame, name: str, file: str | None = None) -> pd.DataFrame:
-    """Check a reference table read as text (`_read_csv`): its origin columns on every row, and the
-    columns `REFERENCE_NUMBERS`, `REFERENCE_RANGES`, `REFERENCE_PERIODS` and `REFERENCE_TEXT` declare
-    for `name`.
-    Values stay text (`split_range` reads "55-60")."""
+    """Check a reference table read as text (`_read_csv`): the origin columns on every row, and the
+    columns that `REFERENCE_NUMBERS`, `REFERENCE_RANGES`, `REFERENCE_PERIODS` and `REFERENCE_TEXT`
+    declare for `name`. Values stay text (`split_range` reads "55-60")."""
     file = file or f"data/reference/{name}.csv"
     numbers, periods = REFERENCE_NUMBERS.get(name, ()), REFERENCE_PERIODS.get(name, ())
     ranges = REFERENCE_RANGES.get(name, ())
@@ -436,8 +435,9 @@ def validate_reference(df: pd.DataFrame, name: str, file: str | None = None) -> 
         if r["source_kind"] not in ("primary", "secondary"):
             _fail(file, i, "source_kind", f"'{r['source_kind']}' is not primary or secondary")
         for col in ("source", "producer"):
-            if not r[col].strip():
-                _fail(file, i, col, "empty (write 'unknown: <why>' if it is not known)")
+            t = r[col].strip()
+            if not t or (re.match(r"(?:unknown|none)\b", t, re.I) and not _UNSTATED.fullmatch(t)):
+                _fail(file, i, col, f"'{t}' says nothing (write 'unknown: <why>' if it is not known)")
         u = r[url_col].strip()
         if not (_URL.fullmatch(u) or (url_col == "url" and _UNSTATED.fullmatch(u))):
             _fail(file, i, url_col, f"'{u[:60]}' is not a URL (http...; several joined by ';')"

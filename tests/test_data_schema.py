@@ -397,7 +397,8 @@ def test_a_url_may_sit_in_source_only_where_there_is_no_url_column(tmp_path):
     ("hbf", 10, {"first_devices_period": "early 2027"}, "first_devices_period", "'early 2027' is not a normalised period"),
     ("shortage_supply", 14, {"other_value": "60000-55000"}, "other_value", "runs backwards"),
     # origin fields
-    ("accelerators", 1, {"producer": " "}, "producer", "empty (write 'unknown: <why>'"),
+    ("accelerators", 1, {"producer": " "}, "producer", "says nothing (write 'unknown: <why>'"),
+    ("hbf", 3, {"producer": "Unknown"}, "producer", "'Unknown' says nothing"),      # unknown, but not why
     ("accelerators", 2, {"url": "glennklockwood.com"}, "url", "is not a URL"),
     ("accelerators", 2, {"url": "unknown"}, "url", "is not a URL"),          # an unknown origin says why
     ("model_shapes", 3, {"accessed": "last week"}, "accessed", "'last week' is not a date"),
