@@ -5,6 +5,7 @@ package's own reader and validators (`supercycle.data._read_csv`, `validate_clai
 `validate_sources`). Rows are numbered from 1 (the header is row 0).
 """
 import csv
+import re
 from datetime import date
 import math
 import os
@@ -422,3 +423,33 @@ def test_an_unknown_origin_is_accepted_when_it_says_why(tmp_path):
     rows[2]["url"] = "https://a.example/x; https://b.example/y"      # several pages
     out = load_reference(write_reference(tmp_path / "accelerators.csv", rows), "accelerators")
     assert out.loc[1, "url"].startswith("unknown: ")
+
+
+# --- no code reads figures out of notes ---------------------------------------------------------------
+
+def _code_lines():
+    import json
+    for path in sorted((ROOT / "supercycle").rglob("*.py")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            yield f"{path.relative_to(ROOT)}:{n}", line
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        for i, cell in enumerate(cells):
+            if cell["cell_type"] == "code":
+                for line in "".join(cell["source"]).splitlines():
+                    yield f"{path.relative_to(ROOT)} cell {i}", line
+
+
+# The packaging ledger's notes hold `{claim_id}` placeholders (documented in data/README.md; no digit of
+# their own, tests/test_models_packaging.py): a template, not a figure hidden in prose.
+NOTE_TEMPLATE_LINES = ("NOTE_FIELD.findall(inv.note)",)
+
+
+def test_no_code_parses_a_note_for_figures():
+    """A figure a chapter needs is a column (supercycle.data.REFERENCE_*), never parsed out of a `note`
+    with a regular expression or a split: that is how a prose edit silently changed a number."""
+    parse = re.compile(r"\bre\.\w+\(|\.findall\(|\.search\(|\.extract\(|\.split\(|\.finditer\(")
+    note = re.compile(r"\bnote\b")
+    bad = [f"{where}: {line.strip()}" for where, line in _code_lines()
+           if note.search(line) and parse.search(line) and not any(t in line for t in NOTE_TEMPLATE_LINES)]
+    assert not bad, "\n".join(bad)
