@@ -447,14 +447,79 @@ def split_range(text) -> tuple[float, float]:
     raise ValueError(f"'{text}' is neither a number nor a range like '55-60'")
 
 
+# Columns of reference files that chapters read as numbers or periods. Figures a source gives beside
+# a row's value (vendor shares, the previous period, a conflicting value) are columns, never parsed
+# out of `note`, which stays prose. Loading checks each listed column exists and each non-empty cell
+# is a finite number (or a normalised period), so a bad figure fails naming file, row and column.
+REFERENCE_NUMBERS: dict[str, tuple[str, ...]] = {
+    "accelerators": ("hbm_capacity_gb", "hbm_stacks", "bandwidth_tb_s", "bandwidth_tb_s_other",
+                     "bf16_dense_tflops", "fp8_dense_tflops"),
+    "market_crosschecks": ("share_samsung_pct", "share_sk_hynix_pct", "share_micron_pct",
+                           "share_sk_group_pct", "prior_value", "memory_growth_over_pct"),
+}
+REFERENCE_PERIODS: dict[str, tuple[str, ...]] = {
+    "market_crosschecks": ("prior_period",),
+    "hbf": ("first_devices_period",),
+}
+# Columns holding a number or a range ("55000-60000"), read with `split_range`.
+REFERENCE_RANGES: dict[str, tuple[str, ...]] = {
+    "shortage_supply": ("other_value",),
+}
+REFERENCE_TEXT: dict[str, tuple[str, ...]] = {
+    "hbm_tam": ("vendor",),
+}
+# Origin of every row, as OWID's snapshot metadata gives it for a file: who produced the figure,
+# the page it was read from, and when it was read (besides `source`, the outlet as cited, and
+# `source_kind`, primary or secondary). A URL is `url`, or `source` itself where a file keeps the
+# URL there; an origin that is not known says so ("unknown: <why>"), and one that does not apply
+# says that ("none: <why>"), rather than being left empty.
+ORIGIN_COLUMNS = ("source", "source_kind", "producer", "accessed")
+_URL = re.compile(r"https?://[^\s;]+(?:\s*;\s*https?://[^\s;]+)*")
+_UNSTATED = re.compile(r"(?:unknown|none): \S.*")
+_ACCESSED = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?")
+
+
+def validate_reference(df: pd.DataFrame, name: str, file: str | None = None) -> pd.DataFrame:
+    """Check a reference table read as text (`_read_csv`): the origin columns on every row, and the
+    columns that `REFERENCE_NUMBERS`, `REFERENCE_RANGES`, `REFERENCE_PERIODS` and `REFERENCE_TEXT`
+    declare for `name`. Values stay text (`split_range` reads "55-60")."""
+    file = file or f"data/reference/{name}.csv"
+    numbers, periods = REFERENCE_NUMBERS.get(name, ()), REFERENCE_PERIODS.get(name, ())
+    ranges = REFERENCE_RANGES.get(name, ())
+    for col in (*ORIGIN_COLUMNS, *numbers, *ranges, *periods, *REFERENCE_TEXT.get(name, ())):
+        if col not in df.columns:
+            _fail(file, None, col, "missing column")
+    url_col = "url" if "url" in df.columns else "source"
+    for i, r in enumerate(df.to_dict("records"), start=1):
+        if r["source_kind"] not in ("primary", "secondary"):
+            _fail(file, i, "source_kind", f"'{r['source_kind']}' is not primary or secondary")
+        for col in ("source", "producer"):
+            t = r[col].strip()
+            if not t or (re.match(r"(?:unknown|none)\b", t, re.I) and not _UNSTATED.fullmatch(t)):
+                _fail(file, i, col, f"'{t}' says nothing (write 'unknown: <why>' if it is not known)")
+        u = r[url_col].strip()
+        if not (_URL.fullmatch(u) or (url_col == "url" and _UNSTATED.fullmatch(u))):
+            _fail(file, i, url_col, f"'{u[:60]}' is not a URL (http...; several joined by ';')"
+                  + (" nor 'unknown: <why>' / 'none: <why>'" if url_col == "url" else ""))
+        if not _ACCESSED.fullmatch(r["accessed"].strip()):
+            _fail(file, i, "accessed", f"'{r['accessed']}' is not a date (YYYY-MM-DD or YYYY-MM)")
+        for col in numbers:
+            _number(file, i, col, r[col])
+        for col in ranges:
+            try:
+                split_range(r[col])
+            except ValueError as e:
+                _fail(file, i, col, str(e))
+        for col in periods:
+            if not PERIOD.fullmatch(r[col].strip()):
+                _fail(file, i, col, f"'{r[col]}' is not a normalised period (2026, 2027H1, ...)")
+    return df
+
+
 @lru_cache(maxsize=None)
 def reference(name: str) -> pd.DataFrame:
-    """A reference table from data/reference/<name>.csv (copied from ../shared/reference with
-    its source columns), validated. Values stay as written; use `split_range` for "55-60"."""
+    """A reference table from data/reference/<name>.csv, validated (`validate_reference`). Every
+    column stays text, values as written; use `split_range` for "55-60"."""
     path = DATA_DIR / "reference" / f"{name}.csv"
     df = _read_csv(path, ["source", "source_kind"])
-    rel = path.relative_to(ROOT).as_posix()
-    for i, kind in enumerate(df["source_kind"], start=1):
-        if kind not in ("primary", "secondary"):
-            _fail(rel, i, "source_kind", f"'{kind}' is not primary or secondary")
-    return df
+    return validate_reference(df, name, path.relative_to(ROOT).as_posix())

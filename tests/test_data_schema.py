@@ -5,6 +5,7 @@ package's own reader and validators (`supercycle.data._read_csv`, `validate_clai
 `validate_sources`). Rows are numbered from 1 (the header is row 0).
 """
 import csv
+import re
 from datetime import date
 import math
 import os
@@ -334,3 +335,121 @@ def test_a_period_outside_the_grammar_fails_loading(tmp_path):
     write_claims(path, rows)
     with pytest.raises(DataError, match=rf"row 1, column 'period'.*Q1 2026"):
         load_claims(path)
+
+
+# --- reference files: origin fields and the columns chapters read -----------------------------------
+# Every reference file names, on every row, who produced the figure, the page it was read from and
+# when (as OWID's snapshot metadata does for a file); figures a source gives beside a row's value
+# are columns (declared in supercycle.data.REFERENCE_*), never parsed out of `note`.
+
+def reference_rows(name):
+    with open(ROOT / "data" / "reference" / f"{name}.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def write_reference(path, rows, drop=()):
+    columns = [c for c in rows[0] if c not in drop]
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    return path
+
+
+def load_reference(path, name):
+    return sd.validate_reference(sd._read_csv(path, ["source", "source_kind"]), name, str(path))
+
+
+@pytest.mark.parametrize("path", REFERENCE, ids=lambda p: p.stem)
+def test_reference_file_carries_its_origin(path):
+    df = sd.reference(path.stem)
+    assert {"producer", "accessed"} <= set(df.columns)
+    assert "url" in df.columns or df["source"].str.startswith("http").all()
+    assert (df["producer"].str.strip() != "").all()
+
+
+@pytest.mark.parametrize("name, drop", [
+    ("accelerators", "producer"), ("hbf", "accessed"), ("model_shapes", "producer"),
+    # the columns that replaced numbers in notes
+    ("market_crosschecks", "share_sk_group_pct"), ("market_crosschecks", "prior_value"),
+    ("accelerators", "bandwidth_tb_s_other"), ("hbf", "first_devices_period"),
+    ("hbm_tam", "vendor"), ("shortage_supply", "other_value"),
+])
+def test_reference_file_without_a_required_column_is_named(tmp_path, name, drop):
+    path = write_reference(tmp_path / f"{name}.csv", reference_rows(name), drop=(drop,))
+    with pytest.raises(DataError) as e:
+        load_reference(path, name)
+    assert str(e.value) == f"{path}, column '{drop}': missing column"
+
+
+def test_a_url_may_sit_in_source_only_where_there_is_no_url_column(tmp_path):
+    # shortage_supply keeps its URL in `source`; a row whose source is a name is refused
+    rows = reference_rows("shortage_supply")
+    rows[1]["source"] = "Business Insider"
+    path = write_reference(tmp_path / "shortage_supply.csv", rows)
+    with pytest.raises(DataError, match=rf"^{path}, row 2, column 'source': 'Business Insider' is not a URL"):
+        load_reference(path, "shortage_supply")
+
+
+@pytest.mark.parametrize("name, row, changes, column, why", [
+    # a vendor share that is not a number (a per-cent sign typed in): DRAM revenue total is row 5
+    ("market_crosschecks", 5, {"share_sk_hynix_pct": "32.1%"}, "share_sk_hynix_pct", "'32.1%' is not a number"),
+    ("accelerators", 5, {"bandwidth_tb_s_other": "13 TB/s"}, "bandwidth_tb_s_other", "'13 TB/s' is not a number"),
+    ("hbf", 10, {"first_devices_period": "early 2027"}, "first_devices_period", "'early 2027' is not a normalised period"),
+    ("shortage_supply", 14, {"other_value": "60000-55000"}, "other_value", "runs backwards"),
+    # origin fields
+    ("accelerators", 1, {"producer": " "}, "producer", "says nothing (write 'unknown: <why>'"),
+    ("hbf", 3, {"producer": "Unknown"}, "producer", "'Unknown' says nothing"),      # unknown, but not why
+    ("accelerators", 2, {"url": "glennklockwood.com"}, "url", "is not a URL"),
+    ("accelerators", 2, {"url": "unknown"}, "url", "is not a URL"),          # an unknown origin says why
+    ("model_shapes", 3, {"accessed": "last week"}, "accessed", "'last week' is not a date"),
+    ("hbm_tam", 4, {"accessed": "2026-13"}, "accessed", "is not a date"),
+    ("hbf", 1, {"source_kind": "tertiary"}, "source_kind", "'tertiary' is not primary or secondary"),
+])
+def test_malformed_reference_cell_names_file_row_column(tmp_path, name, row, changes, column, why):
+    rows = reference_rows(name)
+    rows[row - 1].update(changes)
+    path = write_reference(tmp_path / f"{name}.csv", rows)
+    with pytest.raises(DataError) as e:
+        load_reference(path, name)
+    msg = str(e.value)
+    assert msg.startswith(f"{path}, row {row}, column '{column}': "), msg
+    assert why in msg, msg
+
+
+def test_an_unknown_origin_is_accepted_when_it_says_why(tmp_path):
+    rows = reference_rows("accelerators")
+    rows[1]["url"] = "unknown: the shared reference names only a site"
+    rows[2]["url"] = "https://a.example/x; https://b.example/y"      # several pages
+    out = load_reference(write_reference(tmp_path / "accelerators.csv", rows), "accelerators")
+    assert out.loc[1, "url"].startswith("unknown: ")
+
+
+# --- no code reads figures out of notes ---------------------------------------------------------------
+
+def _code_lines():
+    import json
+    for path in sorted((ROOT / "supercycle").rglob("*.py")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            yield f"{path.relative_to(ROOT)}:{n}", line
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        for i, cell in enumerate(cells):
+            if cell["cell_type"] == "code":
+                for line in "".join(cell["source"]).splitlines():
+                    yield f"{path.relative_to(ROOT)} cell {i}", line
+
+
+# The packaging ledger's notes hold `{claim_id}` placeholders (documented in data/README.md; no digit of
+# their own, tests/test_models_packaging.py): a template, not a figure hidden in prose.
+NOTE_TEMPLATE_LINES = ("NOTE_FIELD.findall(inv.note)",)
+
+
+def test_no_code_parses_a_note_for_figures():
+    """A figure a chapter needs is a column (supercycle.data.REFERENCE_*), never parsed out of a `note`
+    with a regular expression or a split: that is how a prose edit silently changed a number."""
+    parse = re.compile(r"\bre\.\w+\(|\.findall\(|\.search\(|\.extract\(|\.split\(|\.finditer\(")
+    note = re.compile(r"\bnote\b")
+    bad = [f"{where}: {line.strip()}" for where, line in _code_lines()
+           if note.search(line) and parse.search(line) and not any(t in line for t in NOTE_TEMPLATE_LINES)]
+    assert not bad, "\n".join(bad)

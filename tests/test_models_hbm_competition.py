@@ -40,23 +40,19 @@ def test_implied_pin_rate():
     assert m.implied_pin_rate_gbps(0.8192, 1, 1024) == pytest.approx(6.4)
 
 
-def test_conflict_values_reads_both_in_order():
-    assert m.conflict_values("CONFLICT: 13 TB/s at GTC Mar 2025 vs 22 TB/s at CES Jan 2026") == (13.0, 22.0)
-    assert m.conflict_values("CONFLICT: 7.37 TB/s in docs vs 7.2 TBps in the blog") == (7.37, 7.2)
-    assert m.conflict_values("same compute as H100") is None
-    assert m.conflict_values(float("nan")) is None
+def test_bandwidth_values_add_the_conflicting_value_only_where_given():
+    # Rubin: 22 TB/s as the reference value, 13 TB/s from the earlier (GTC 2025) announcement
+    assert m.bandwidth_values({"bandwidth_tb_s": "22", "bandwidth_tb_s_other": "13"}) == [
+        ("reference value", 22.0), ("conflicting value", 13.0)]
+    assert m.bandwidth_values({"bandwidth_tb_s": 3.35, "bandwidth_tb_s_other": float("nan")}) == [("reference value", 3.35)]
+    assert m.bandwidth_values({"bandwidth_tb_s": "8.0", "bandwidth_tb_s_other": ""}) == [("reference value", 8.0)]
 
 
-def test_conflict_values_refuses_unreadable_note():
-    with pytest.raises(ValueError):
-        m.conflict_values("CONFLICT: nobody agrees")
-
-
-def test_vendor_shares():
-    assert m.vendor_shares("Samsung 36.0% SK hynix 32.1% Micron 22.4%") == {
-        "Samsung": 36.0, "SK hynix": 32.1, "Micron": 22.4}
-    assert m.vendor_shares("SK Group 22.1%") == {"SK Group": 22.1}
-    assert m.vendor_shares("") == {}
+def test_vendor_shares_read_the_share_columns():
+    row = {"share_samsung_pct": "36.0", "share_sk_hynix_pct": "32.1", "share_micron_pct": "22.4", "share_sk_group_pct": ""}
+    assert m.vendor_shares(row) == {"Samsung": 36.0, "SK hynix": 32.1, "Micron": 22.4}
+    assert m.vendor_shares({"share_sk_group_pct": 22.1, "note": "Samsung 99% in prose is not read"}) == {"SK Group": 22.1}
+    assert m.vendor_shares({}) == {}
 
 
 # --- SK hynix economics --------------------------------------------------------------------------

@@ -56,14 +56,6 @@ def test_wafer_summary():
     assert rows[2]["growth (%)"] == pytest.approx(6.268, abs=1e-3)
 
 
-def test_parse_revisions():
-    one = m.parse_revisions("revised to 90-95% on 2026-02-02", 2026)
-    assert one == [{"low": 90.0, "high": 95.0, "mid": 92.5, "date": "2026-02-02"}]
-    two = m.parse_revisions("revised to 55-60% (02-02) then 85-90% (03-04)", 2026)
-    assert [(r["low"], r["high"], r["date"]) for r in two] == [(55, 60, "2026-02-02"), (85, 90, "2026-03-04")]
-    assert m.parse_revisions("no revision here", 2026) == []
-
-
 def test_rack_ssd_demand_and_shares():
     # 30,000 systems x 1152 TB = 34.56 million TB
     assert m.rack_ssd_demand_tb(30000, 1152) == pytest.approx(34.56e6)

@@ -8,7 +8,6 @@ and `data/reference/`, so each figure stays traceable to its source. Units are i
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
 import pandas as pd
@@ -116,28 +115,27 @@ def implied_pin_rate_gbps(bandwidth_tb_s: float, stacks: float, interface_bits: 
     return bandwidth_tb_s * 1000 * 8 / (stacks * interface_bits)
 
 
-_NUM = r"(\d+(?:\.\d+)?)"
-_CONFLICT = re.compile(r"CONFLICT:\s*" + _NUM + r"\s*(TB/s|TBps|GB|GiB)\b.*?\bvs\.?\s*" + _NUM + r"\s*(TB/s|TBps|GB|GiB)\b")
+# Vendor shares a reference row gives beside its own value (data/reference/market_crosschecks.csv):
+# one column per vendor, so nothing is parsed out of the row's note.
+SHARE_COLUMNS = {"Samsung": "share_samsung_pct", "SK hynix": "share_sk_hynix_pct",
+                 "Micron": "share_micron_pct", "SK Group": "share_sk_group_pct"}
 
 
-def conflict_values(note: str) -> tuple[float, float] | None:
-    """The two values a reference row's note gives after 'CONFLICT:' ('13 TB/s ... vs 22 TB/s'),
-    in the order written; None when the note marks no conflict."""
-    if not isinstance(note, str) or "CONFLICT" not in note:
-        return None
-    m = _CONFLICT.search(note)
-    if not m:
-        raise ValueError(f"a CONFLICT note this parser cannot read: {note!r}")
-    return float(m.group(1)), float(m.group(3))
+def vendor_shares(row) -> dict[str, float]:
+    """The vendor shares (per cent) a reference row gives in its share columns, empty ones left out:
+    a row with share_samsung_pct 36.0 and share_sk_hynix_pct 32.1 -> {'Samsung': 36.0, 'SK hynix': 32.1}."""
+    return {name: float(row[col]) for name, col in SHARE_COLUMNS.items()
+            if col in row and str(row[col]).strip() not in ("", "nan")}
 
 
-_SHARE = re.compile(r"(SK hynix|SK Group|[A-Z][A-Za-z]+) " + _NUM + r"%")
-
-
-def vendor_shares(note: str) -> dict[str, float]:
-    """Vendor shares written in a reference note: 'Samsung 36.0% SK hynix 32.1%' ->
-    {'Samsung': 36.0, 'SK hynix': 32.1}."""
-    return {name: float(value) for name, value in _SHARE.findall(note or "")}
+def bandwidth_values(row) -> list[tuple[str, float]]:
+    """An accelerator's bandwidth (TB/s) as [(kind, value)]: the reference value, then, where sources
+    conflict (column `bandwidth_tb_s_other`), the other published value."""
+    out = [("reference value", float(row["bandwidth_tb_s"]))]
+    other = str(row.get("bandwidth_tb_s_other", "")).strip()
+    if other not in ("", "nan"):
+        out.append(("conflicting value", float(other)))
+    return out
 
 
 # --- SK hynix economics ----------------------------------------------------------------------

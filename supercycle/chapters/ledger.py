@@ -159,17 +159,6 @@ class Context:
             raise KeyError(f"reference {name}: {len(rows)} rows for {item!r} in {period!r}")
         return range_interval(rows.iloc[0]["value"])
 
-    def ref_note(self, name: str, item_prefix: str, label: str, key: str = "item") -> float:
-        """A number given in a reference row's note, after `label` ('SK hynix 32.1%' -> 32.1)."""
-        df = self.table(name)
-        rows = df[df[key].str.startswith(item_prefix)]
-        if len(rows) != 1:
-            raise KeyError(f"reference {name}: {len(rows)} rows whose {key} starts with {item_prefix!r}")
-        m = re.search(re.escape(label) + r"\s*=?\s*(-?[\d.]+)", rows.iloc[0]["note"])
-        if not m:
-            raise KeyError(f"reference {name} '{item_prefix}': no '{label} <number>' in its note")
-        return float(m.group(1))
-
 
 def gpu_hbm_gb(x, part: str) -> float:
     """HBM capacity (GB) of the accelerator in data/reference/accelerators.csv whose name starts with `part`."""
@@ -640,18 +629,18 @@ ENTRIES: tuple[Entry, ...] = (
           error_key="nand-share-over-60", says={fc.ARTICLE_ERROR: "The two articles cannot both be right; the check against revenue shares finds which, and the error counts once."}),
     Entry("nand-share-reference", "against reference data", "Samsung + SK hynix NAND share (NAND-cuts article) against revenue shares",
           "nand.share.samsung_skhynix",
-          lambda x: x.ref("market_crosschecks", "NAND revenue Samsung share") + x.ref_note("market_crosschecks", "NAND revenue Samsung share", "SK Group"),
+          lambda x: x.ref("market_crosschecks", "NAND revenue Samsung share") + x.ref("market_crosschecks", "NAND revenue Samsung share", "share_sk_group_pct"),
           "Samsung and SK Group held {r:.1f}% of NAND revenue in 2025Q4 (reference) against 'over {v:g}%'.",
           unit="pct", error_key="nand-share-over-60"),
     Entry("nand-share-50-reference", "against reference data", "Samsung + SK hynix NAND share (Korea article) against revenue shares",
           "share.nand.samsung_skhynix",
-          lambda x: x.ref("market_crosschecks", "NAND revenue Samsung share") + x.ref_note("market_crosschecks", "NAND revenue Samsung share", "SK Group"),
+          lambda x: x.ref("market_crosschecks", "NAND revenue Samsung share") + x.ref("market_crosschecks", "NAND revenue Samsung share", "share_sk_group_pct"),
           "Samsung and SK Group held {r:.1f}% of NAND revenue in 2025Q4 (reference) against 'about {s}%'.",
           unit="pct"),
     Entry("dram-share-reference", "against reference data", "Samsung + SK hynix DRAM share against revenue shares",
           "share.dram.samsung_skhynix",
-          lambda x: Interval.point(x.ref_note("market_crosschecks", "DRAM revenue total", "Samsung")
-                                   + x.ref_note("market_crosschecks", "DRAM revenue total", "SK hynix")),
+          lambda x: x.ref("market_crosschecks", "DRAM revenue total", "share_samsung_pct")
+                    + x.ref("market_crosschecks", "DRAM revenue total", "share_sk_hynix_pct"),
           "The two held {r:.1f}% of DRAM revenue in 2025Q4 (reference) against 'about {s}%'.",
           unit="pct"),
     Entry("wsts-market-level", "against reference data", "World semiconductor market 2026 against the WSTS forecast",
@@ -661,13 +650,13 @@ ENTRIES: tuple[Entry, ...] = (
           unit="usd_bn"),
     Entry("wsts-market-growth", "against reference data", "World semiconductor market growth 2026 against the WSTS forecast",
           "market.semis.global.growth.2026",
-          lambda x: arith.growth_pct(x.ref_note("market_crosschecks", "WSTS world semiconductor market", "2025"),
+          lambda x: arith.growth_pct(x.ref("market_crosschecks", "WSTS world semiconductor market", "prior_value"),
                                   x.ref("market_crosschecks", "WSTS world semiconductor market")),
           "WSTS's 2025 and 2026 figures give {r:.1f}% growth against 'over {v:g}%'.",
           unit="pct", compare="growth"),
     Entry("wsts-memory-growth", "against reference data", "Memory-market growth 2026 against the WSTS forecast",
           "market.memory.global.growth.2026",
-          lambda x: x.ref_note("market_crosschecks", "WSTS world semiconductor market", "memory >"),
+          lambda x: x.ref("market_crosschecks", "WSTS world semiconductor market", "memory_growth_over_pct"),
           "WSTS's autumn 2025 forecast has memory growing over {r:g}%, against 'about {s}%'; the gap to "
           "BofA's DRAM and NAND forecasts is a separate entry.",
           unit="pct", compare="growth"),

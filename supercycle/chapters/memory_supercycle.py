@@ -6,7 +6,6 @@ scalars and broadcasts, so one call can evaluate a whole grid of assumptions.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -129,26 +128,6 @@ def wafer_summary(wafers: dict[tuple[str, int], float], base_year: int = 2025, y
     rows.append({"vendor": "Total", str(base_year): a, str(year): b, "increase": b - a,
                  "growth (%)": float(arith.growth_pct(a, b))})
     return rows
-
-
-# --- ranges in reference tables -----------------------------------------------------------------
-
-_REVISION = re.compile(
-    r"(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)\s*%\s*(?:on\s+(\d{4}-\d{2}-\d{2})|\((\d{2}-\d{2})\))")
-
-
-def parse_revisions(note: str, year: int) -> list[dict]:
-    """Revisions written in a reference note, in order.
-
-    'revised to 90-95% on 2026-02-02' -> [{low 90, high 95, date '2026-02-02'}];
-    'revised to 55-60% (02-02) then 85-90% (03-04)' -> two revisions, dated in `year`.
-    """
-    out = []
-    for m in _REVISION.finditer(str(note)):
-        lo, hi = float(m.group(1)), float(m.group(2))
-        date = m.group(3) or f"{year:04d}-{m.group(4)}"
-        out.append({"low": lo, "high": hi, "mid": (lo + hi) / 2.0, "date": date})
-    return out
 
 
 # --- NAND: AI-rack SSD demand and the TLC-to-QLC transition ------------------------------------
