@@ -8,7 +8,7 @@ import pytest
 
 from supercycle import ROOT, data
 from supercycle.chapters import ledger
-from supercycle.chapters.fact_check import PARAMS
+from supercycle.build.registry import chapter
 from supercycle.chapters import fact_check as fc
 from supercycle.build.params import defaults
 
@@ -411,7 +411,7 @@ def test_range_interval():
 # --- parameter defaults that are data ------------------------------------------------------------
 
 def test_defaults_that_are_data_equal_the_data():
-    p = {x.name: x for x in PARAMS}
+    p = {x.name: x for x in chapter("fact_check").params}
     assert p["nand_demand_growth_2027_pct"].default == data.claim("nand.bit_supply_growth.2026").value
     fx = data.reference("fx_rates").set_index("currency")["per_usd"].astype(float)
     assert p["krw_per_usd"].default == fx["KRW"]

@@ -220,18 +220,6 @@ def test_bull_above_bear():
     assert rev(bull) > rev(defaults(KEY)) > rev(bear)
 
 
-def test_notebook_parameters_cell_holds_the_defaults():
-    nb = json.loads((ROOT / "chapters" / "02_hbm_competition.ipynb").read_text(encoding="utf-8"))
-    cells = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
-    assert len(cells) == 1
-    found = {}
-    for line in "".join(cells[0]["source"]).splitlines():
-        mm = re.match(r"^(\w+)\s*=\s*([^#]+)", line)
-        if mm:
-            found[mm.group(1)] = eval(mm.group(2))  # the cell holds literals only
-    assert found == defaults(KEY)
-
-
 # --- HBM share of a vendor's sales -------------------------------------------------------------
 
 def test_hbm_share_next_review_case():

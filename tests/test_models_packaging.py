@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from supercycle import data
-from supercycle.chapters.packaging import PARAMS
+from supercycle.build.params import defaults
 from supercycle.chapters import packaging as m
 
 NAN = math.nan
@@ -222,10 +222,10 @@ def test_amount_text_says_about_for_yue():
 
 def test_fx_defaults_equal_the_reference_table():
     ref = data.reference("fx_rates").set_index("currency")
-    declared = {p.name: p.default for p in PARAMS}
-    assert declared["usd_krw"] == float(ref.loc["KRW", "per_usd"])
-    assert declared["usd_twd"] == float(ref.loc["TWD", "per_usd"])
-    assert declared["usd_cny"] == float(ref.loc["CNY", "per_usd"])
+    declared = defaults("packaging")
+    assert declared["krw_per_usd"] == float(ref.loc["KRW", "per_usd"])
+    assert declared["twd_per_usd"] == float(ref.loc["TWD", "per_usd"])
+    assert declared["cny_per_usd"] == float(ref.loc["CNY", "per_usd"])
     assert float(ref.loc["USD", "per_usd"]) == 1.0
 
 

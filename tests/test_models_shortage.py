@@ -6,7 +6,10 @@ import numpy as np
 import pytest
 
 from supercycle import data
-from supercycle.chapters.shortage import PARAMS, PLAUSIBLE
+from supercycle.build.registry import chapter
+from supercycle.chapters.shortage import PLAUSIBLE
+
+PARAMS = chapter("shortage").params
 from supercycle.chapters import shortage as sm
 
 DEFAULTS = {p.name: p.default for p in PARAMS}

@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 
 from supercycle import data
-from supercycle.chapters.streamdq import PARAMS
+from supercycle.build.registry import chapter
+
+PARAMS = chapter("streamdq").params
 from supercycle.chapters import streamdq as sdq
 
 # A toy decode whose arithmetic is easy: 1 billion weights, 1 TB/s, 4-bit with no group metadata.

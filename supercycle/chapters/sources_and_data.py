@@ -28,9 +28,12 @@ from supercycle.numerals import EXEMPT, SCALE
 
 
 # --- parameters: declared once (type, default, range, unit, meaning) --------------------
-from supercycle.build.params import Param
+from typing import ClassVar, Literal  # noqa: F401
 
-PARAMS: tuple[Param, ...] = ()
+from supercycle.build.params import ChapterParams, from_claim, from_reference, param  # noqa: F401
+
+class Params(ChapterParams):
+    """This chapter takes no parameters."""
 
 
 EXPLORER_ID = "sc-claims"
