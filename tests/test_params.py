@@ -8,7 +8,7 @@ import yaml
 from typing import Literal
 
 from supercycle.build import params as P
-from supercycle.build.params import ChapterParams, ParamError, from_claim, param
+from supercycle.declare import ChapterParams, ParamError, from_claim, param
 from supercycle.build.registry import CHAPTERS
 
 

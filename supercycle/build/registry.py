@@ -1,7 +1,7 @@
 """The chapters of the book, in reading order: one place that names them.
 
 Each executable chapter is a notebook in `chapters/` whose parameters are declared in
-`supercycle/chapters/<key>.py` as a pydantic model `Params` (`supercycle.build.params.ChapterParams`). A notebook that is not registered here, or
+`supercycle/chapters/<key>.py` as a pydantic model `Params` (a `supercycle.declare.ChapterParams`). A notebook that is not registered here, or
 a registered chapter without its notebook or its place in `_toc.yml`, is an error
 (`check_layout`), never skipped.
 """

@@ -38,15 +38,15 @@ from dataclasses import dataclass
 
 # --- parameters: declared once (type, default, range, unit, meaning) --------------------
 # The two verdict thresholds decide between consistent, rounding and a gap (see
-# `supercycle.chapters.fact_check.verdict`). The exchange rates (from data/reference/fx_rates.csv) and
-# SK hynix's share count (from its market cap, data/reference/ledger_checks.csv) are figures the
+# `supercycle.chapters.fact_check.verdict`). The exchange rates (shared.py, from data/reference/fx_rates.csv)
+# and SK hynix's share count (from its market cap, data/reference/ledger_checks.csv) are figures the
 # articles do not give, needed to check the figures they convert. HBF_BASELINES and
-# NAND_DEMAND_GROWTH_2027_CHOICES_PCT are the plausible choices two checks are shown across. Where a default is a data figure its meaning says which, and
-# tests/test_ledger.py proves the default equals it.
-from typing import ClassVar, Literal  # noqa: F401
+# NAND_DEMAND_GROWTH_2027_CHOICES_PCT are the plausible choices two checks are shown across. Where a default is a data figure its meaning says which
+# (tests/test_ledger.py proves the share count equals it).
+from typing import Literal
 
 from supercycle.chapters.shared import CnyPerUsd, KrwPerUsd, NandDemandGrowth2027Pct, TwdPerUsd
-from supercycle.build.params import ChapterParams, from_claim, from_reference, param  # noqa: F401
+from supercycle.declare import ChapterParams, param
 
 GPU_CHOICES = ("H100 SXM", "H200 SXM", "B200", "B300", "Rubin", "MI300X", "MI355X", "MI455X", "TPU7x")
 # The plausible baselines for HBF's "8-16x HBM" when HBF reaches products (late 2027 / early 2028,
@@ -57,6 +57,7 @@ HBF_BASELINES = ("B200", "B300", "Rubin", "MI355X", "MI455X")
 # choices: flat (what Citi's two shares imply), 10, IDC's 2026 supply growth of about 17 (a proxy
 # from another year), and 25 (a strong AI year). An assumption, not a forecast.
 NAND_DEMAND_GROWTH_2027_CHOICES_PCT = (0.0, 10.0, 17.0, 25.0)
+
 
 class Params(ChapterParams):
     consistent_rel_tol_pct: float = param(0.1, "pct",

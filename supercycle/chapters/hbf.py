@@ -29,15 +29,17 @@ import pandas as pd
 
 
 # --- parameters: declared once (type, default, range, unit, meaning) --------------------
-# Defaults that are article or reference figures name their claim id / reference row in `meaning`;
-# tests/test_models_hbf.py checks they equal the data. The rest are assumptions and say so.
+# Defaults that are article figures are read from data/claims.csv (`from_claim`, named in the meaning
+# through `{source}`); reference figures name their row in `meaning` (tests/test_models_hbf.py checks
+# they equal the data). The rest are assumptions and say so.
 # GB = 1e9 bytes and TB = 1e12 bytes throughout.
-from typing import ClassVar, Literal  # noqa: F401
+from typing import Literal
 
-from supercycle.build.params import ChapterParams, from_claim, from_reference, param  # noqa: F401
+from supercycle.declare import ChapterParams, from_claim, param
 
 MODELS = ("Llama-3.1-8B", "Llama-3.1-70B", "Llama-3.1-405B", "DeepSeek-V3", "Kimi-K2")
 ACCELERATORS = ("H100 SXM", "H200 SXM", "B200", "TPU7x Ironwood")
+
 
 class Params(ChapterParams):
     # --- the workload -----------------------------------------------------------------------
@@ -65,10 +67,10 @@ class Params(ChapterParams):
     compute_utilization: float = param(0.5, "fraction",
         "share of dense BF16 peak reached in decode; assumption", ge=0.05, le=1)
     # --- HBF --------------------------------------------------------------------------------
-    hbf_multiple_low: float = param(8.0, "x",
-        "HBF capacity over HBM, low end: claim hbf.capacity.multiple_vs_hbm (low) = reference hbf.csv 'capacity multiple vs HBM (low)'", ge=1, le=64)
-    hbf_multiple_high: float = param(16.0, "x",
-        "HBF capacity over HBM, high end: claim hbf.capacity.multiple_vs_hbm (high) = reference hbf.csv 'capacity multiple vs HBM (high)'", ge=1, le=64)
+    hbf_multiple_low: float = param(from_claim("hbf.capacity.multiple_vs_hbm", "low"), "x",
+        "HBF capacity over HBM, low end: {source} (low) = reference hbf.csv 'capacity multiple vs HBM (low)'", ge=1, le=64)
+    hbf_multiple_high: float = param(from_claim("hbf.capacity.multiple_vs_hbm", "high"), "x",
+        "HBF capacity over HBM, high end: {source} (high) = reference hbf.csv 'capacity multiple vs HBM (high)'", ge=1, le=64)
     hbf_stacks: int = param(8, "stacks",
         "HBF stacks per GPU: reference hbf.csv 'GPU capacity with 8 HBF stacks'", ge=1, le=16)
     hbf_stack_capacity_gb: float = param(512.0, "GB",
@@ -88,8 +90,8 @@ class Params(ChapterParams):
     host_latency_us: float = param(2.0, "us",
         "host-memory latency per dependent read; assumption", ge=0.1, le=100)
     # --- the strongest alternative (per GPU of a GB200 NVL72-class NVLink domain) ------------------
-    alt_footprint_tb: float = param(4.0, "TB",
-        "memory the buyer needs to hold: claim hbf.capacity.gpu (GF Securities' 4 TB per GPU)", ge=0.1, le=1000)
+    alt_footprint_tb: float = param(from_claim("hbf.capacity.gpu"), "TB",
+        "memory the buyer needs to hold: {source} (GF Securities' 4 TB per GPU)", ge=0.1, le=1000)
     alt_read_share_pct: float = param(100.0, "%",
         "share of the held bytes read per decode step (100 = dense decode over all of it; less for MoE experts, idle or sparse KV cache); assumption", ge=0.1, le=100)
     alt_target_step_ms: float = param(50.0, "ms",
@@ -117,8 +119,8 @@ class Params(ChapterParams):
         "HBF market in its first year of product sales; assumption (no source gives one)", ge=0.001, le=100)
     hbf_market_start_year: int = param(2028, "year",
         "first full year of HBF product sales; assumption after claim hbf.products.first (end-2027 or early 2028)", ge=2026, le=2037)
-    crossover_year: int = param(2038, "year",
-        "year HBF overtakes HBM: claim hbf.market.overtakes_hbm (about 2038)", ge=2030, le=2060)
+    crossover_year: int = param(from_claim("hbf.market.overtakes_hbm"), "year",
+        "year HBF overtakes HBM: {source} (about 2038)", ge=2030, le=2060)
 
     # Rules between parameters, checked before anything runs (every X_low/X_high pair is also held
     # to low <= high without being listed here).

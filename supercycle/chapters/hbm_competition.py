@@ -17,18 +17,16 @@ from supercycle.chapters.memory_supercycle import growth_pct  # noqa: F401  (one
 
 
 # --- parameters: declared once (type, default, range, unit, meaning) --------------------
-# Defaults that are article or reference figures name their claim id / reference row in `meaning`;
-# tests/test_models_hbm_competition.py checks that they still equal the data.
-from typing import ClassVar, Literal  # noqa: F401
-
+# Defaults that are article or reference figures are read from data/ (`from_claim`, `from_reference`,
+# named in the meaning through `{source}`); the rest name their reference row in `meaning`.
 from supercycle.chapters.shared import KrwPerUsd
-from supercycle.build.params import ChapterParams, from_claim, from_reference, param  # noqa: F401
+from supercycle.declare import ChapterParams, from_claim, from_reference, param
+
 
 class Params(ChapterParams):
     SHOWS_SCENARIOS = ("hbm_competition", "packaging")  # the notebook shows these chapters' bear and bull values
-    hbm_market_usd_bn: float = param(54.6, "usd_bn",
-        "HBM market size in the modelled year (2026); default = reference market_crosschecks "
-          "row 'HBM market size (BofA)' 2026", ge=10, le=200)
+    hbm_market_usd_bn: float = param(from_reference("market_crosschecks", "HBM market size (BofA)", period="2026"), "usd_bn",
+        "HBM market size in the modelled year (2026); default = {source}", ge=10, le=200)
     skhynix_hbm_share_pct: float = param(from_claim("jpm.skhynix.hbm_value_share", "high"), "pct",
         "SK hynix HBM value share; default = {source} (JPMorgan: "
           "slightly below 50%, so the default is the upper bound)", ge=5, le=95)
@@ -49,11 +47,8 @@ class Params(ChapterParams):
     target_price_krw: float = param(from_claim("jpm.skhynix.target_price"), "krw_per_share",
         "the target price being examined; default = {source} (JPMorgan)", ge=100000, le=5000000)
     # --- HBM share of SK hynix's sales, 2026 --------------------------------------------------
-    hbm_market_growth_2026_pct: float = param(58.0, "pct",
-        "growth of the HBM market in 2026 on the basis of the USD 54.6 bn; default = reference "
-          "hbm_competition_financials row 'HBM market growth (SK hynix Newsroom, BofA basis)' (+58% on "
-          "USD 34.6 bn for 2025); the chapter shows the spliced BofA/TrendForce rate and JPMorgan's own "
-          "2025 basis beside it", ge=-50, le=300)
+    hbm_market_growth_2026_pct: float = param(from_reference("hbm_competition_financials", "HBM market growth (SK hynix Newsroom, BofA basis)"), "pct",
+        "growth of the HBM market in 2026 on the basis of the USD 54.6 bn; default = {source} (+58% on USD 34.6 bn for 2025); the chapter shows the spliced BofA/TrendForce rate and JPMorgan's own 2025 basis beside it", ge=-50, le=300)
     skhynix_total_sales_growth_2026_pct: float = param(from_claim("bofa.dram.revenue.growth.2026"), "pct",
         "growth of SK hynix's total sales in 2026; default = {source} "
           "(BofA's +51% for global DRAM revenue, a proxy: SK hynix also sells NAND)", ge=-50, le=300)

@@ -13,10 +13,11 @@ import numpy as np
 
 
 # --- parameters: declared once (type, default, range, unit, meaning) --------------------
-from typing import ClassVar, Literal  # noqa: F401
-
+# A default that is an article or reference figure is read from data/ (`from_claim`, `from_reference`);
+# the meaning names it through `{source}`. Quantities several chapters use come from shared.py.
 from supercycle.chapters.shared import NandDemandGrowth2027Pct
-from supercycle.build.params import ChapterParams, from_claim, from_reference, param  # noqa: F401
+from supercycle.declare import ChapterParams, from_claim, param
+
 
 class Params(ChapterParams):
     SHOWS_SCENARIOS = ("memory_supercycle",)  # the notebook shows these chapters' bear and bull values

@@ -21,16 +21,17 @@ from supercycle.numerals import SCALE
 
 # --- parameters: declared once (type, default, range, unit, meaning) --------------------
 # The three exchange rates are the chapter's single exchange-rate table: every conversion in the
-# chapter goes through them (supercycle.chapters.packaging.FxTable). Their defaults are the rows of
-# data/reference/fx_rates.csv (a test checks they agree).
+# chapter goes through them (supercycle.chapters.packaging.FxTable). They are declared once for every
+# chapter in supercycle/chapters/shared.py, with defaults read from data/reference/fx_rates.csv.
 #
 # The HBM market chain (supercycle.chapters.hbm_tam) has one parameter per link. For the sourced
-# links, min and max are the range the public figures in data/reference/hbm_tam.csv span, and the
-# tornado chart varies each parameter over exactly that [min, max].
-from typing import ClassVar, Literal  # noqa: F401
+# links, ge and le are the range the public figures in data/reference/hbm_tam.csv span, and the
+# tornado chart varies each parameter over exactly that range (`Params.bounds`).
+from typing import Literal
 
 from supercycle.chapters.shared import CnyPerUsd, KrwPerUsd, TwdPerUsd
-from supercycle.build.params import ChapterParams, from_claim, from_reference, param  # noqa: F401
+from supercycle.declare import ChapterParams, param
+
 
 class Params(ChapterParams):
     krw_per_usd: KrwPerUsd  # shared (supercycle/chapters/shared.py)

@@ -17,19 +17,18 @@ from supercycle.chapters.memory_supercycle import growth_pct, nand_bit_supply_gr
 
 
 # --- parameters: declared once (type, default, range, unit, meaning) --------------------
-# Each `meaning` says where the default comes from: a claim id (data/claims.csv), a row of
-# data/reference/shortage_supply.csv (by its `key`), or "assumption". `min`/`max` are what the
+# Each `meaning` says where the default comes from: a claim id (data/claims.csv, read by `from_claim`),
+# a row of data/reference/shortage_supply.csv (by its `key`), or "assumption". `ge`/`le` are what the
 # model accepts; PLAUSIBLE gives the range each assumption is swept over in the chapter's
 # sensitivity chart, with the reason for its ends.
-from typing import ClassVar, Literal  # noqa: F401
+from supercycle.declare import ChapterParams, from_claim, param
 
-from supercycle.build.params import ChapterParams, from_claim, from_reference, param  # noqa: F401
 
 class Params(ChapterParams):
     SHOWS_SCENARIOS = ("shortage",)  # the notebook shows these chapters' bear and bull values
     # --- demand: the fill rate and what it measures -----------------------------------------------
-    fill_rate_pct: float = param(60.0, "pct",
-        "share of DRAM orders suppliers fill, January 2026; default = claim dram.fulfilment.all.2026-01 (about 60%)", ge=30.0, le=100.0)
+    fill_rate_pct: float = param(from_claim("dram.fulfilment.all.2026-01"), "pct",
+        "share of DRAM orders suppliers fill, January 2026; default = {source} (about 60%)", ge=30.0, le=100.0)
     double_order_pct: float = param(15.0, "pct",
         "share of those orders that is double ordering or stock-building, not end demand; assumption (no public measure): "
           "between the literal reading (0) and about 32%, the share that makes the fill rate fit a balanced 2025", ge=0.0, le=50.0)

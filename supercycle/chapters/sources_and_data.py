@@ -28,9 +28,8 @@ from supercycle.numerals import EXEMPT, SCALE
 
 
 # --- parameters: declared once (type, default, range, unit, meaning) --------------------
-from typing import ClassVar, Literal  # noqa: F401
+from supercycle.declare import ChapterParams
 
-from supercycle.build.params import ChapterParams, from_claim, from_reference, param  # noqa: F401
 
 class Params(ChapterParams):
     """This chapter takes no parameters."""

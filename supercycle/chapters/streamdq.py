@@ -46,9 +46,7 @@ from supercycle.data import split_range
 # --- parameters: declared once (type, default, range, unit, meaning) --------------------
 # The accelerator defaults are the H100 SXM row of data/reference/accelerators.csv and the model size
 # is the Llama-3.1-70B row of data/reference/model_shapes.csv (unit tests check they agree). Everything marked 'assumption' is a modelling choice, not a sourced figure.
-from typing import ClassVar, Literal  # noqa: F401
-
-from supercycle.build.params import ChapterParams, from_claim, from_reference, param  # noqa: F401
+from supercycle.declare import ChapterParams, param
 
 class Params(ChapterParams):
     model_params_b: float = param(70.6, "billion weights",
