@@ -235,6 +235,8 @@ def _execute(src: str, out: str, params: dict) -> dict | None:
         nb = nbformat.read(out, as_version=4)  # papermill put a marker cell first: skip it
         cells = [c for c in nb.cells if "papermill-error-cell-tag" not in c.metadata.get("tags", [])]
         injected = any("injected-parameters" in c.metadata.get("tags", []) for c in cells[:exc.cell_index])
+        # a committed notebook that shows scenarios already holds its injected cell: papermill replaces it
+        injected &= "injected-parameters" not in Path(src).read_text(encoding="utf-8")
         return {"cell": exc.cell_index - injected, "ename": exc.ename, "evalue": exc.evalue}
     except Exception as exc:
         return {"cell": None, "ename": type(exc).__name__, "evalue": str(exc)}
