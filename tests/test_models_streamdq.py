@@ -171,17 +171,6 @@ def _p(name):
     return next(p for p in PARAMS if p.name == name)
 
 
-def test_accelerator_defaults_equal_reference_h100():
-    acc = data.reference("accelerators").set_index("part")
-    assert _p("hbm_bandwidth_tb_s").default == float(acc.loc["H100 SXM", "bandwidth_tb_s"])
-    assert _p("tensor_tflops").default == float(acc.loc["H100 SXM", "bf16_dense_tflops"])
-
-
-def test_model_size_default_equals_reference_llama70b():
-    shapes = data.reference("model_shapes").set_index("model")
-    assert _p("model_params_b").default == float(shapes.loc["Llama-3.1-70B", "active_params_bn"])
-
-
 def test_article_claims_are_as_the_model_reads_them():
     share = data.claim("streamdq.dequant.share_of_inference_time")
     assert share.unit == "pct" and share.high == 80 and math.isnan(share.low)

@@ -309,3 +309,30 @@ def test_long_values_are_truncated_in_errors():
     with pytest.raises(ParamError) as exc:
         P.parse_override("x" * 10_000)
     assert len(str(exc.value)) < 300
+
+
+def test_use_params_reads_injected_values_and_refuses_what_the_chapter_does_not_take(monkeypatch):
+    from supercycle import nb
+    injected = {"In": ["# Parameters\nbatch = 16\n"], "batch": "16"}
+    assert nb.use_params("hbf", injected, show=False).batch == 16
+    assert nb.use_params("hbf", {}, show=False).batch == P.defaults("hbf")["batch"]
+    with pytest.raises(ParamError, match="hbf.scenarios: unknown parameter"):  # hbf shows no scenarios
+        nb.use_params("hbf", {"In": ["# Parameters\nscenarios = {}\n"], "scenarios": {}}, show=False)
+    given = {"bull": {"shortage": {"ramp_years": 2.5}}}
+    namespace = {"In": ["# Parameters\nscenarios = {}\n"], "scenarios": given}
+    nb.use_params("shortage", namespace, show=False)
+    assert nb.scenarios("shortage", namespace) is given
+    # papermill run by hand, without the build's value: read from params/ as the build would pass it
+    assert nb.scenarios("shortage", {}) == P.make_plan().scenarios("shortage")["scenarios"]
+
+
+def test_a_reference_range_default_is_its_midpoint_and_follows_the_table(monkeypatch):
+    """hbf_latency_us is the midpoint of reference hbf.csv's '10-20' us; a new range moves it:
+    (10 + 30) / 2 = 20."""
+    from supercycle import data
+    assert P.defaults("hbf")["hbf_latency_us"] == 15.0
+    hbf = data.reference("hbf").copy()
+    hbf.loc[hbf["item"] == "read latency (order of magnitude)", "value"] = "10-30"
+    real = data.reference
+    monkeypatch.setattr(data, "reference", lambda name: hbf if name == "hbf" else real(name))
+    assert P.defaults("hbf")["hbf_latency_us"] == 20.0

@@ -35,7 +35,7 @@ import pandas as pd
 # GB = 1e9 bytes and TB = 1e12 bytes throughout.
 from typing import Literal
 
-from supercycle.declare import ChapterParams, from_claim, param
+from supercycle.declare import ChapterParams, from_claim, from_reference, param
 
 MODELS = ("Llama-3.1-8B", "Llama-3.1-70B", "Llama-3.1-405B", "DeepSeek-V3", "Kimi-K2")
 ACCELERATORS = ("H100 SXM", "H200 SXM", "B200", "TPU7x Ironwood")
@@ -73,14 +73,14 @@ class Params(ChapterParams):
         "HBF capacity over HBM, high end: {source} (high) = reference hbf.csv 'capacity multiple vs HBM (high)'", ge=1, le=64)
     hbf_stacks: int = param(8, "stacks",
         "HBF stacks per GPU: reference hbf.csv 'GPU capacity with 8 HBF stacks'", ge=1, le=16)
-    hbf_stack_capacity_gb: float = param(512.0, "GB",
-        "capacity per HBF stack: reference hbf.csv 'capacity per stack (gen 1)' (secondary)", ge=16, le=4096)
+    hbf_stack_capacity_gb: float = param(from_reference("hbf", "capacity per stack (gen 1)"), "GB",
+        "capacity per HBF stack: {source} (secondary)", ge=16, le=4096)
     hbf_bandwidth: Literal[("same_as_hbm", "per_stack")] = param("same_as_hbm", "",
         "HBF read bandwidth per GPU: same_as_hbm (SanDisk, primary: 'the same read bandwidth') or per_stack (stacks x hbf_stack_read_tb_s)")
-    hbf_stack_read_tb_s: float = param(1.6, "TB/s",
-        "read bandwidth per HBF stack, used with per_stack: reference hbf.csv 'read bandwidth per stack (gen 1)' (secondary)", ge=0.1, le=10)
-    hbf_latency_us: float = param(15.0, "us",
-        "HBF read latency per dependent read: midpoint of reference hbf.csv 'read latency' 10-20 us (secondary, no vendor figure)", ge=0.1, le=1000)
+    hbf_stack_read_tb_s: float = param(from_reference("hbf", "read bandwidth per stack (gen 1)"), "TB/s",
+        "read bandwidth per HBF stack, used with per_stack: {source} (secondary)", ge=0.1, le=10)
+    hbf_latency_us: float = param(from_reference("hbf", "read latency (order of magnitude)"), "us",
+        "HBF read latency per dependent read: midpoint of {source}, 10-20 us (secondary, no vendor figure)", ge=0.1, le=1000)
     dependent_reads_per_layer: float = param(1.0, "round trips",
         "data-dependent reads per layer per step that prefetch cannot hide (router-chosen experts, sparse-attention pages); assumption", ge=0, le=64)
     tiers_concurrent: bool = param(True, "",
@@ -96,10 +96,10 @@ class Params(ChapterParams):
         "share of the held bytes read per decode step (100 = dense decode over all of it; less for MoE experts, idle or sparse KV cache); assumption", ge=0.1, le=100)
     alt_target_step_ms: float = param(50.0, "ms",
         "decode step time the configuration must meet (50 ms = 20 tokens/s per sequence); assumption", ge=1, le=100_000)
-    nvl72_rack_usd_m: float = param(2.55, "USD m",
-        "price of a GB200 NVL72 rack (72 GPUs, 36 Grace CPUs): midpoint of reference hbf_alternatives.csv 2.0-3.1 (secondary estimates)", ge=1.0, le=6.0)
-    hbm_usd_per_gb: float = param(11.5, "USD/GB",
-        "HBM3E price per GB: midpoint of reference hbf_alternatives.csv 8-15 (secondary estimates; no public price)", ge=2, le=40)
+    nvl72_rack_usd_m: float = param(from_reference("hbf_alternatives", "GB200 NVL72 rack price"), "USD m",
+        "price of a GB200 NVL72 rack (72 GPUs, 36 Grace CPUs): {source}, the midpoint of 2.0-3.1 (secondary estimates)", ge=1.0, le=6.0)
+    hbm_usd_per_gb: float = param(from_reference("hbf_alternatives", "HBM3E price per GB"), "USD/GB",
+        "HBM3E price per GB: {source}, the midpoint of 8-15 (secondary estimates; no public price)", ge=2, le=40)
     hbf_capacity_per_cost: float = param(12.0, "x",
         "HBF capacity per dollar over HBM's: SanDisk's “8-16x the capacity of HBM at similar cost” (reference hbf.csv, primary), midpoint", ge=1, le=32)
     hbf_markup: float = param(1.0, "x",
@@ -109,8 +109,8 @@ class Params(ChapterParams):
     c2c_tb_s_per_gpu: float = param(0.45, "TB/s",
         "read bandwidth per GPU from Grace memory: NVLink-C2C 0.9 TB/s bidirectional shared by two GPUs (reference hbf_alternatives.csv); assumption within it", ge=0.05, le=2)
     # --- the market crossover ---------------------------------------------------------------
-    hbm_market_start_usd_bn: float = param(46.7, "USD bn",
-        "HBM market in the start year: reference market_crosschecks.csv 'HBM market size (TrendForce)' 2025", ge=1, le=1000)
+    hbm_market_start_usd_bn: float = param(from_reference("market_crosschecks", "HBM market size (TrendForce)", period="2025"), "USD bn",
+        "HBM market in the start year: {source}", ge=1, le=1000)
     hbm_market_start_year: int = param(2025, "year",
         "year of the HBM starting size: reference market_crosschecks.csv (TrendForce, 2025)", ge=2020, le=2035)
     hbm_market_cagr_pct: float = param(15.0, "% a year",

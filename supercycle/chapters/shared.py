@@ -12,8 +12,8 @@ from supercycle.declare import ChapterParams, from_claim, from_reference, param
 def _per_usd(code: str, currency: str, low: float, high: float):
     return Annotated[float, param(
         from_reference("fx_rates", code, column="currency", value="per_usd"), f"{code} per USD",
-        f"{currency} per US dollar, for every conversion and check; default = {{source}} "
-        "(mid-January 2026 market level, rounded: the project's common rate)", ge=low, le=high, shared=True)]
+        f"{currency} per US dollar, for every conversion and check; default = {{source}}, "
+        "mid-January 2026 market level, rounded: the project's common rate", ge=low, le=high, shared=True)]
 
 
 KrwPerUsd = _per_usd("KRW", "Korean won", 900.0, 2000.0)

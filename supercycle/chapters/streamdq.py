@@ -46,11 +46,11 @@ from supercycle.data import split_range
 # --- parameters: declared once (type, default, range, unit, meaning) --------------------
 # The accelerator defaults are the H100 SXM row of data/reference/accelerators.csv and the model size
 # is the Llama-3.1-70B row of data/reference/model_shapes.csv (unit tests check they agree). Everything marked 'assumption' is a modelling choice, not a sourced figure.
-from supercycle.declare import ChapterParams, param
+from supercycle.declare import ChapterParams, from_reference, param
 
 class Params(ChapterParams):
-    model_params_b: float = param(70.6, "billion weights",
-        "Weights read per decode step; default: Llama-3.1-70B (dense) row of reference model_shapes.csv", ge=0.5, le=2000)
+    model_params_b: float = param(from_reference("model_shapes", "Llama-3.1-70B", column="model", value="active_params_bn"), "billion weights",
+        "Weights read per decode step; default: {source}, dense", ge=0.5, le=2000)
     weight_bits: int = param(4, "bits",
         "Assumption: bits per quantized weight (weight-only quantization, e.g. INT4/AWQ/GPTQ)", ge=2, le=8)
     group_size: int = param(128, "weights",
@@ -61,10 +61,10 @@ class Params(ChapterParams):
         "Assumption: batch size for the headline numbers (single-stream decode)", ge=1, le=1024)
     batch_max: int = param(1024, "sequences",
         "Assumption: largest batch size on the charts (powers of two from 1)", ge=2, le=4096)
-    hbm_bandwidth_tb_s: float = param(3.35, "tb_per_s",
-        "External HBM-to-GPU bandwidth; default: H100 SXM row of reference accelerators.csv", ge=0.1, le=100)
-    tensor_tflops: float = param(989.0, "TFLOP/s",
-        "GPU dense BF16/FP16 tensor rate; default: H100 SXM row of reference accelerators.csv", ge=1, le=100000)
+    hbm_bandwidth_tb_s: float = param(from_reference("accelerators", "H100 SXM", column="part", value="bandwidth_tb_s"), "tb_per_s",
+        "External HBM-to-GPU bandwidth; default: {source}", ge=0.1, le=100)
+    tensor_tflops: float = param(from_reference("accelerators", "H100 SXM", column="part", value="bf16_dense_tflops"), "TFLOP/s",
+        "GPU dense BF16/FP16 tensor rate; default: {source}", ge=1, le=100000)
     basedie_internal_bandwidth_tb_s: float = param(3.35, "tb_per_s",
         "Assumption: DRAM dies to base die bandwidth inside the stack; default equal to the external one, as in standard HBM", ge=0.1, le=400)
     vector_tops: float = param(60.0, "TOPS",
