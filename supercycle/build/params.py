@@ -42,8 +42,6 @@ def defaults(key: str) -> dict[str, Any]:
     return model_of(key).defaults()
 
 
-# --- scenarios and overrides --------------------------------------------------------------------
-
 SCENARIO_NAME = re.compile(r"[A-Za-z0-9_\-]{1,64}")
 
 
@@ -107,8 +105,9 @@ def load_scenario(name: str) -> dict[str, dict[str, Any]]:
     values are given to every chapter that declares them."""
     out = {}
     for key, given in _given(_read_scenario(name)).items():
-        values = check(model_of(key), given)
-        out.update({key: {k: getattr(values, str(k)) for k in given}} if given else {})
+        if given:
+            values = check(model_of(key), given)
+            out[key] = {k: getattr(values, str(k)) for k in given}
     return out
 
 
@@ -158,7 +157,8 @@ class Plan:
         out = {}
         for key, values in self.values.items():
             d = defaults(key)
-            out.update({key: {k: v for k, v in values.items() if d[k] != v}} if values != d else {})
+            if values != d:
+                out[key] = {k: v for k, v in values.items() if d[k] != v}
         return out
 
     def scenarios(self, key: str) -> dict[str, dict]:

@@ -1,9 +1,9 @@
 """The chapters of the book, in reading order: one place that names them.
 
 Each executable chapter is a notebook in `chapters/` whose parameters are declared in
-`supercycle/chapters/<key>.py` as a pydantic model `Params` (a `supercycle.declare.ChapterParams`). A notebook that is not registered here, or
-a registered chapter without its notebook or its place in `_toc.yml`, is an error
-(`check_layout`), never skipped.
+`supercycle/chapters/<key>.py` as a pydantic model `Params` (a `supercycle.declare.ChapterParams`).
+A notebook that is not registered here, or a registered chapter without its notebook or its place
+in `_toc.yml`, is an error (`check_layout`), never skipped.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ class Chapter:
 
     @property
     def params(self):
-        """The declared parameters (`params.Spec`s), read from `Params` in supercycle/chapters/<key>.py."""
+        """The declared parameters (`supercycle.declare.Spec`s) of `Params` in supercycle/chapters/<key>.py."""
         from .params import specs
         return specs(import_module(f"supercycle.chapters.{self.key}").Params)
 
