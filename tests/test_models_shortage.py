@@ -163,7 +163,6 @@ def test_nand_path():
 
 def test_defaults_that_come_from_claims_and_reference_rows():
     ref = data.reference("shortage_supply").set_index("key")
-    assert DEFAULTS["trade_ratio"] == float(ref.loc["trade_ratio.micron.q1fy26", "value"])
     assert DEFAULTS["m15x_k_wpm"] * 1000 == float(ref.loc["m15x.capacity.added", "value"])
     assert DEFAULTS["yongin_k_wpm"] * 1000 == float(ref.loc["yongin.fab1.capacity", "value"])
     # over 10 % of Micron's 3.6 m wafers a year: 0.1 x 3.6 m / 12 = 30 k a month

@@ -52,9 +52,9 @@ class Params(ChapterParams):
     skhynix_total_sales_growth_2026_pct: float = param(from_claim("bofa.dram.revenue.growth.2026"), "pct",
         "growth of SK hynix's total sales in 2026; default = {source} "
           "(BofA's +51% for global DRAM revenue, a proxy: SK hynix also sells NAND)", ge=-50, le=300)
-    skhynix_hbm_value_share_2025_pct: float = param(57.0, "pct",
+    skhynix_hbm_value_share_2025_pct: float = param(from_reference("hbm_competition_financials", "HBM vendor share SK hynix (Counterpoint)", period="2025Q3"), "pct",
         "SK hynix's HBM value share in 2025, the start of JPMorgan's slip to just under 50%; "
-          "default = reference hbm_competition_financials row Counterpoint 2025Q3 (revenue basis; "
+          "default = {source} (revenue basis; "
           "Macquarie's 61% for 2025 is shown beside it)", ge=20, le=95)
     # --- from operating profit to valuation ----------------------------------------------------
     skhynix_op_2026_krw_trn: float = param(from_claim("im.skhynix.opprofit.2026"), "krw_trn",
@@ -63,9 +63,9 @@ class Params(ChapterParams):
     samsung_op_2026_krw_trn: float = param(from_claim("kiwoom.samsung.opprofit.2026"), "krw_trn",
         "Samsung Electronics 2026 operating profit; default = {source} "
           "(Kiwoom's forecast, January 2026)", ge=10, le=400)
-    tax_rate_pct: float = param(25.0, "pct",
+    tax_rate_pct: float = param(from_reference("hbm_competition_financials", "Korea corporate income tax top rate (from 2026)"), "pct",
         "effective tax rate on 2026 pre-tax income, both companies; default = Korea's top "
-          "corporate rate from 2026 (reference row, 25%, national rate only); SK hynix paid 14.9% "
+          "corporate rate from 2026 ({source}: 25%, national rate only); SK hynix paid 14.9% "
           "in 2025 and the statutory rate with local tax is 27.5%", ge=10, le=30)
     skhynix_non_operating_krw_trn: float = param(0.0, "krw_trn",
         "SK hynix net non-operating items in 2026 (finance income, FX, equity-method); default 0 "
@@ -73,12 +73,12 @@ class Params(ChapterParams):
     samsung_non_operating_krw_trn: float = param(0.0, "krw_trn",
         "Samsung net non-operating items in 2026; default 0 (neutral; Samsung's large cash pile "
           "and equity-method stakes put its 2025 net profit above its operating profit)", ge=-10, le=30)
-    skhynix_shares_m: float = param(690.41, "shares_m",
+    skhynix_shares_m: float = param(from_reference("hbm_competition_financials", "SK hynix shares outstanding"), "shares_m",
         "SK hynix shares outstanding excluding treasury shares (the EPS denominator); default = "
-          "reference row 'SK hynix shares outstanding' (690.41 m); the ADR figures imply ~725 m", ge=600, le=800)
-    samsung_price_krw: float = param(119900.0, "krw_per_share",
+          "{source} (690.41 m); the ADR figures imply ~725 m", ge=600, le=800)
+    samsung_price_krw: float = param(from_reference("hbm_competition_financials", "Samsung Electronics share price close"), "krw_per_share",
         "Samsung Electronics share price for its P/E; the articles quote none, so the default is "
-          "the end-2025 close (reference row, 2025-12-30), a proxy", ge=30000, le=500000)
+          "the end-2025 close ({source}), a proxy", ge=30000, le=500000)
     dram_share_of_revenue_pct: float = param(72.6, "pct",
         "DRAM (HBM included) as a share of SK hynix's revenue; default = 2025Q2 DRAM revenue / "
           "total revenue (16.14 / 22.23, reference rows)", ge=40, le=95)

@@ -21,7 +21,7 @@ from supercycle.chapters.memory_supercycle import growth_pct, nand_bit_supply_gr
 # a row of data/reference/shortage_supply.csv (by its `key`), or "assumption". `ge`/`le` are what the
 # model accepts; PLAUSIBLE gives the range each assumption is swept over in the chapter's
 # sensitivity chart, with the reason for its ends.
-from supercycle.declare import ChapterParams, from_claim, param
+from supercycle.declare import ChapterParams, from_claim, from_reference, param
 
 
 class Params(ChapterParams):
@@ -32,8 +32,8 @@ class Params(ChapterParams):
     double_order_pct: float = param(15.0, "pct",
         "share of those orders that is double ordering or stock-building, not end demand; assumption (no public measure): "
           "between the literal reading (0) and about 32%, the share that makes the fill rate fit a balanced 2025", ge=0.0, le=50.0)
-    demand_growth_2026_pct: float = param(30.0, "pct",
-        "DRAM bit demand growth 2026; default = reference demand_growth.jpm.2026 (JPMorgan, 30%+, memory: DRAM and NAND not split); only back-casts 2025", ge=0.0, le=60.0)
+    demand_growth_2026_pct: float = param(from_reference("shortage_supply", "demand_growth.jpm.2026", column="key"), "pct",
+        "DRAM bit demand growth 2026; default = {source} (JPMorgan, 30%+, memory: DRAM and NAND not split); only back-casts 2025", ge=0.0, le=60.0)
     demand_growth_2027_pct: float = param(22.0, "pct",
         "DRAM bit demand growth 2027; assumption between Micron's high-teens (demand_growth.micron.2025) and JPMorgan's 30%+", ge=0.0, le=60.0)
     demand_growth_later_pct: float = param(15.0, "pct",
@@ -50,8 +50,8 @@ class Params(ChapterParams):
         "HBM share of DRAM wafer starts, 2026; TrendForce via a social post (note of hbm_wafer_share.end2025), secondary", ge=0.0, le=60.0)
     hbm_share_later_pct: float = param(25.0, "pct",
         "HBM share of DRAM wafer starts from 2027; assumption (keeps rising, more slowly)", ge=0.0, le=60.0)
-    trade_ratio: float = param(3.0, "x",
-        "HBM wafer area per bit against commodity DRAM, 2025-2026; default = reference trade_ratio.micron.q1fy26 (Micron, 3:1)", ge=1.0, le=6.0)
+    trade_ratio: float = param(from_reference("shortage_supply", "trade_ratio.micron.q1fy26", column="key"), "x",
+        "HBM wafer area per bit against commodity DRAM, 2025-2026; default = {source} (Micron, 3:1)", ge=1.0, le=6.0)
     trade_ratio_later: float = param(3.5, "x",
         "the same ratio from 2027 (HBM4 and HBM4E); assumption between 3 and Micron's 'exceed 4 to 1' for HBM4E", ge=1.0, le=6.0)
     # --- supply: wafers and fabs --------------------------------------------------------------------
