@@ -1,15 +1,16 @@
 """Helpers that chapter notebooks call: parameter validation and display, glue, tables.
 
-A chapter's first code cell after its `parameters` cell is:
+A chapter's `parameters` cell holds no values (papermill injects its values after it); its next
+code cell is:
 
     from supercycle import nb
     P = nb.use_params("memory_supercycle", globals())
 
-which validates every declared parameter as the notebook received it (papermill injects values
-without checking types), and the rules between them, refuses a name papermill injected that the
-chapter does not declare, raises `ParamError` with a one-line message (its traceback in the
-notebook is that one line) on a bad value, and shows the values the chapter ran with as a
-compact table (the raw parameter cells are hidden).
+which fills the chapter's `Params` model (supercycle/chapters/<key>.py) with the values papermill
+injected (the declared defaults for the rest), validating them and the rules between them
+(papermill checks no types), refuses a name papermill injected that the chapter does not declare,
+raises `ParamError` with a one-line message (its traceback in the notebook is that one line) on a
+bad value, and shows the values the chapter ran with as a compact table.
 """
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from .build.params import ParamError, check_rules, params_of, short, validate_value
+from .build.params import model_of, shown_scenarios
+from .declare import ParamError, check, short, specs
 
 
 class ParamTable:
@@ -77,25 +79,27 @@ def _one_line_tracebacks() -> None:
 
 
 def use_params(chapter_key: str, namespace: dict[str, Any], show: bool = True) -> SimpleNamespace:
-    """Validate the chapter's declared parameters found in `namespace`; display them as a table."""
+    """Validate the chapter's parameters found in `namespace` (defaults for the others); display them."""
     _one_line_tracebacks()
-    declared = params_of(chapter_key)
-    unknown = [n for n in _injected_names(namespace) if n not in declared and not n.startswith("PAPERMILL_")]
+    model = model_of(chapter_key)
+    allowed = set(model.model_fields) | ({"scenarios"} if model.SHOWS_SCENARIOS else set())
+    unknown = [n for n in _injected_names(namespace) if n not in allowed and not n.startswith("PAPERMILL_")]
     if unknown:
         raise ParamError(f"{chapter_key}.{short(unknown[0])}: unknown parameter; allowed: "
-                         f"{', '.join(declared) or 'none (this chapter takes no parameters)'}")
-    values, rows = {}, []
-    for name, p in declared.items():
-        if name not in namespace:
-            raise ParamError(f"{chapter_key}.{name}: declared but missing from the notebook's parameters cell")
-        values[name] = validate_value(chapter_key, name, namespace[name])
-        rows.append({"name": name, "value": values[name], "default": p.default,
-                     "changed": values[name] != p.default, "unit": p.unit, "meaning": p.meaning})
-    check_rules(chapter_key, values)
+                         f"{', '.join(model.model_fields) or 'none (this chapter takes no parameters)'}")
+    values = check(model, {n: namespace[n] for n in model.model_fields if n in namespace}).model_dump()
+    rows = [{"name": p.name, "value": values[p.name], "default": p.default, "changed": values[p.name] != p.default,
+             "unit": p.unit, "meaning": p.meaning} for p in specs(model)]
     if show:
         from IPython.display import display
         display(ParamTable(rows))
     return SimpleNamespace(**values)
+
+
+def scenarios(chapter_key: str, namespace: dict[str, Any]) -> dict[str, dict[str, dict]]:
+    """{scenario: {chapter: the values its file sets}} for a chapter that shows scenarios: the
+    `scenarios` the build injected, or (papermill run by hand without it) read from params/."""
+    return namespace["scenarios"] if "scenarios" in namespace else shown_scenarios(chapter_key)
 
 
 def glue(name: str, value: Any, fmt: str | None = None) -> Any:

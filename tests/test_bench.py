@@ -10,7 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from supercycle.build.params import Param
+from typing import Literal
+
+from supercycle.declare import ChapterParams, check, param, specs
+
+
+def _declared(annotation, default, **bounds):
+    """The listed form (params.Spec) of a one-parameter model, as bench reads a chapter's."""
+    return specs(type("M", (ChapterParams,), {"__annotations__": {"x": annotation}, "KEY": "t",
+                                              "x": param(default, "u", "test", **bounds)}))[0]
 
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("bench_build", ROOT / "bench" / "build.py")
@@ -72,16 +80,16 @@ def test_report_without_baseline_says_not_measured():
 def test_alternative_values_are_in_range_and_differ_from_default():
     # float in [-50, 150], default 33: the farther bound is 150 (117 away);
     # 2 values at 33 + 117 * 1/3 = 72 and 33 + 117 * 2/3 = 111.
-    p = Param("g", "float", 33.0, "pct", "test", min=-50, max=150)
+    p = _declared(float, 33.0, ge=-50, le=150)
     assert bench.alternative_values(p, 2) == ["72", "111"]
     # int in [1, 4], default 3: up has only 4, down has 2 and 1 -> [2, 1].
-    q = Param("n", "int", 3, "x", "test", min=1, max=4)
+    q = _declared(int, 3, ge=1, le=4)
     assert bench.alternative_values(q, 2) == ["2", "1"]
-    assert bench.alternative_values(Param("b", "bool", True, "", "test"), 3) == ["false"]
-    r = Param("s", "str", "a", "", "test", choices=("a", "b", "c"))
+    assert bench.alternative_values(_declared(bool, True), 3) == ["false"]
+    r = _declared(Literal["a", "b", "c"], "a")
     assert bench.alternative_values(r, 5) == ["b", "c"]
     for v in bench.alternative_values(p, 4):  # each is accepted by the parameter's own check
-        assert p.check(v, chapter="t") != 33.0
+        assert check(p.model, {"x": v}).x != 33.0
 
 
 def test_first_param_skips_chapters_without_parameters():
@@ -90,8 +98,8 @@ def test_first_param_skips_chapters_without_parameters():
         key: str
         params: tuple
 
-    a = Param("a", "int", 1, "x", "test", min=0, max=5)
-    b = Param("b", "int", 2, "x", "test", min=0, max=5)
+    a = _declared(int, 1, ge=0, le=5)
+    b = _declared(int, 2, ge=0, le=5)
     assert bench.first_param([Ch("none", ()), Ch("two", (a, b))]) == ("two", a)
     with pytest.raises(SystemExit):
         bench.first_param([Ch("none", ())])

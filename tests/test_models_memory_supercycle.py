@@ -184,17 +184,6 @@ def test_sensitivity_on_scenario_revenue():
 
 # --- defaults that are article figures must equal the data --------------------------------------
 
-def test_defaults_equal_claims():
-    from supercycle.data import claim
-    d = defaults("memory_supercycle")
-    assert d["dram_asp_growth_pct"] == claim("bofa.dram.asp.growth.2026").value
-    assert d["nand_asp_growth_pct"] == claim("bofa.nand.asp.growth.2026").value
-    assert d["dram_wafer_growth_pct"] == claim("dram.wafers.total.growth.2026").value
-    assert d["vr_units_2026"] == claim("nand.vera_rubin.units.2026").value
-    assert d["vr_units_2027"] == claim("nand.vera_rubin.units.2027").value
-    assert d["tb_per_system"] == claim("nand.vera_rubin.ssd_tb_per_system").value
-
-
 def test_nand_wafer_default_tracks_claims():
     from supercycle.data import claim
     old = claim("nand.wafers.samsung.2025").value + claim("nand.wafers.skhynix.2025").value
@@ -220,15 +209,6 @@ def test_scenarios_in_range_and_coherent():
     assert up["icms_demand_2027_tb"] > down["icms_demand_2027_tb"]
 
 
-
-
-def test_nand_demand_growth_default_is_the_idc_figure_and_matches_the_ledger():
-    # one assumption, one value: both chapters start from IDC's 2026 supply growth (about 17%)
-    from supercycle.build.params import defaults
-    from supercycle.data import claim
-    idc = claim("nand.bit_supply_growth.2026").value
-    assert defaults("memory_supercycle")["nand_demand_growth_2027_pct"] == idc
-    assert defaults("fact_check")["nand_demand_growth_2027_pct"] == idc
 
 
 # --- the price path ----------------------------------------------------------------------------

@@ -5,88 +5,156 @@ import nbformat
 import pytest
 import yaml
 
+from typing import Literal
+
 from supercycle.build import params as P
-from supercycle.build.params import Param, ParamError
+from supercycle.declare import ChapterParams, ParamError, from_claim, param
 from supercycle.build.registry import CHAPTERS
 
-RATE = Param("asp_growth", "float", 0.33, "fraction", "ASP growth", min=-0.5, max=2.0)
-UNITS = Param("units", "int", 30000, "systems", "systems shipped", min=0, max=1_000_000)
-FLAG = Param("show_all", "bool", False, "", "show everything")
-MODEL = Param("model", "str", "llama-70b", "", "model shape", choices=("llama-8b", "llama-70b"))
-LABEL = Param("label", "str", "base", "", "a free label")
+
+class Small(ChapterParams):
+    KEY = "ch"
+    asp_growth: float = param(0.33, "fraction", "ASP growth", ge=-0.5, le=2.0)
+    units: int = param(30000, "systems", "systems shipped", ge=0, le=1_000_000)
+    show_all: bool = param(False, "", "show everything")
+    model: Literal["llama-8b", "llama-70b"] = param("llama-70b", "", "model shape")
+    label: str = param("base", "", "a free label")
 
 
-@pytest.mark.parametrize("p, raw, expected", [
-    (RATE, "0.5", 0.5), (RATE, 1, 1.0), (RATE, "-0.5", -0.5), (RATE, "2", 2.0), (RATE, "1e-1", 0.1),
-    (UNITS, "100000", 100000), (UNITS, 5.0, 5), (UNITS, 0, 0),
-    (FLAG, "true", True), (FLAG, "False", False), (FLAG, True, True),
-    (MODEL, "llama-8b", "llama-8b"), (LABEL, "bull case 2", "bull case 2"),
+def one(name, raw):
+    return getattr(P.check(Small, {name: raw}), name)
+
+
+@pytest.mark.parametrize("name, raw, expected", [
+    ("asp_growth", "0.5", 0.5), ("asp_growth", 1, 1.0), ("asp_growth", "-0.5", -0.5), ("asp_growth", "2", 2.0),
+    ("asp_growth", "1e-1", 0.1), ("units", "100000", 100000), ("units", 5.0, 5), ("units", 0, 0),
+    ("show_all", "true", True), ("show_all", "False", False), ("show_all", True, True),
+    ("model", "llama-8b", "llama-8b"), ("label", "bull case 2", "bull case 2"),
 ])
-def test_good_values_are_converted(p, raw, expected):
-    got = p.check(raw, chapter="ch")
+def test_good_values_are_converted(name, raw, expected):
+    got = one(name, raw)
     assert got == expected and type(got) is type(expected)
 
 
-@pytest.mark.parametrize("p, raw, why", [
-    (RATE, "abc", "not a number"), (RATE, "nan", "not a number"), (RATE, float("nan"), "not finite"),
-    (RATE, "inf", "not a number"), (RATE, math.inf, "not finite"), (RATE, "2.01", "above the maximum"),
-    (RATE, -0.6, "below the minimum"), (RATE, True, "a boolean is not a number"), (RATE, [1], "not a number"),
-    (UNITS, "1.5", "not an integer"), (UNITS, 2.5, "not an integer"), (UNITS, "-1", "below the minimum"),
-    (FLAG, "yes", "not a boolean"), (FLAG, 1, "not a boolean"),
-    (MODEL, "gpt-5", "not an allowed value"), (MODEL, 3, "not a string"),
-    (LABEL, "__import__('os').system('rm -rf /')", "characters that are not allowed"),
-    (LABEL, "a;b", "characters that are not allowed"), (LABEL, "x" * 65, "characters that are not allowed"),
+@pytest.mark.parametrize("name, raw, why", [
+    ("asp_growth", "abc", "not a number"), ("asp_growth", "nan", "not a number"), ("asp_growth", float("nan"), "not finite"),
+    ("asp_growth", "inf", "not a number"), ("asp_growth", math.inf, "not finite"), ("asp_growth", "2.01", "above the maximum"),
+    ("asp_growth", -0.6, "below the minimum"), ("asp_growth", True, "a boolean is not a number"), ("asp_growth", [1], "not a number"),
+    ("units", "1.5", "not an integer"), ("units", 2.5, "not an integer"), ("units", "-1", "below the minimum"),
+    ("show_all", "yes", "not a boolean"), ("show_all", 1, "not a boolean"),
+    ("model", "gpt-5", "not an allowed value"), ("model", 3, "not a string"),
+    ("label", "__import__('os').system('rm -rf /')", "characters that are not allowed"),
+    ("label", "a;b", "characters that are not allowed"), ("label", "x" * 65, "characters that are not allowed"),
 ])
-def test_bad_values_name_chapter_param_value_and_rule(p, raw, why):
+def test_bad_values_name_chapter_param_value_and_rule(name, raw, why):
     with pytest.raises(ParamError) as exc:
-        p.check(raw, chapter="ch")
+        one(name, raw)
     msg = str(exc.value)
     assert "\n" not in msg
-    assert msg.startswith(f"ch.{p.name} = ")
+    assert msg.startswith(f"ch.{name} = ")
     assert why in msg and "allowed:" in msg
 
 
 def test_allowed_ranges_read_like_the_declaration():
-    assert RATE.allowed() == "a finite number in [-0.5, 2]"
-    assert UNITS.allowed() == "an integer in [0, 1e+06]"
-    assert MODEL.allowed() == "one of llama-8b, llama-70b"
+    assert Small.allowed("asp_growth") == "a finite number in [-0.5, 2]"
+    assert Small.allowed("units") == "an integer in [0, 1e+06]"
+    assert Small.allowed("model") == "one of llama-8b, llama-70b"
+    with pytest.raises(ParamError, match=r"ch.units = 5.*below the minimum; allowed: an integer in \[10, 20\] \(x\)"):
+        type("Broken", (ChapterParams,), {"__annotations__": {"units": int}, "KEY": "ch",
+                                          "units": param(5, "x", "u", ge=10, le=20)}).defaults()
 
 
-def test_a_declaration_whose_default_breaks_its_rules_is_refused():
-    with pytest.raises(ParamError):
-        Param("x", "float", 5.0, "", "x", min=0, max=1)
+def test_a_rule_naming_an_undeclared_parameter_is_a_programming_error():
     with pytest.raises(TypeError):
-        Param("x", "complex", 1, "", "x")
+        type("Bad", (ChapterParams,), {"__annotations__": {"a": float}, "a": param(1.0, "", "a", ge=0, le=2),
+                                       "RULES": (("a", "<", "b"),)})
+
+
+def test_unknown_parameters_are_named_with_the_allowed_ones():
+    with pytest.raises(ParamError, match="ch.nosuch: unknown parameter; allowed: asp_growth, units, show_all, model, label"):
+        P.check(Small, {"nosuch": 1})
+
+
+def test_a_default_read_from_a_claim_follows_the_claim(monkeypatch):
+    """A default named by its claim id is read from data/claims.csv when needed: changing the claim
+    changes the default (no copy to keep in step)."""
+    from supercycle import data
+    frame = data.claims().frame.copy()
+    cid = "bofa.dram.asp.growth.2026"
+    ms = P.model_of("memory_supercycle")
+    assert ms.defaults()["dram_asp_growth_pct"] == float(frame.loc[frame["id"] == cid, "value"].item())
+    frame.loc[frame["id"] == cid, "value"] = 44.0
+    monkeypatch.setattr(data, "claims", lambda: type("C", (), {"frame": frame})())
+    assert ms.defaults()["dram_asp_growth_pct"] == 44.0
+    assert from_claim(cid)() == 44.0 and "claim " + cid in ms.model_fields["dram_asp_growth_pct"].description
+
+
+def test_a_shared_default_follows_the_reference_table(monkeypatch):
+    """The exchange rate every chapter uses is data/reference/fx_rates.csv's row, read once for all."""
+    from supercycle import data
+    fx = data.reference("fx_rates").copy()
+    fx.loc[fx["currency"] == "KRW", "per_usd"] = "1234"
+    real = data.reference
+    monkeypatch.setattr(data, "reference", lambda name: fx if name == "fx_rates" else real(name))
+    for key in ("shared", "hbm_competition", "packaging", "fact_check"):
+        assert P.defaults(key)["krw_per_usd"] == 1234.0, key
 
 
 def test_every_declared_parameter_is_documented_and_its_default_valid():
     for ch in CHAPTERS:
-        names = [p.name for p in ch.params]
-        assert len(names) == len(set(names)), ch.key
-        for p in ch.params:
+        for p in ch.params:  # reading them validates every default against its own bounds
             assert p.meaning.strip() and p.name.isidentifier(), (ch.key, p.name)
-            assert p.check(p.default, ch.key) == p.default
             if p.type in ("float", "int"):
                 assert p.min is not None and p.max is not None, f"{ch.key}.{p.name} needs a range"
 
 
-def _parameters_cell(nb):
-    cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
-    assert len(cells) == 1, "exactly one cell tagged 'parameters'"
-    return cells[0]
+def test_shared_quantities_are_declared_once_with_one_range():
+    shared = P.model_of("shared")
+    users = {n: [] for n in shared.model_fields}
+    for ch in CHAPTERS:
+        model = P.model_of(ch.key)
+        for name in model.model_fields:
+            if model.extra(name, "shared"):
+                assert name in shared.model_fields, f"{ch.key}.{name} is marked shared but not in shared.py"
+                assert model.bounds(name) == shared.bounds(name) and model.allowed(name) == shared.allowed(name)
+                users[name].append(ch.key)
+            else:
+                assert name not in shared.model_fields, f"{ch.key}.{name} repeats a shared quantity"
+    assert users == {"krw_per_usd": ["hbm_competition", "packaging", "fact_check"], "twd_per_usd": ["packaging", "fact_check"],
+                     "cny_per_usd": ["packaging", "fact_check"], "nand_demand_growth_2027_pct": ["memory_supercycle", "fact_check"]}
 
 
-@pytest.mark.parametrize("ch", CHAPTERS, ids=lambda c: c.key)
-def test_notebook_parameters_cell_holds_the_declared_defaults(ch):
-    nb = nbformat.read(ch.path, as_version=4)
-    cell = _parameters_cell(nb)
-    assert "remove-cell" in cell.metadata.get("tags", []), "the raw parameters cell is hidden"
-    namespace: dict = {}
-    exec(cell.source, {}, namespace)  # the cell is plain assignments of literals
-    declared = {p.name: p.default for p in ch.params}
-    assert set(namespace) == set(declared), "parameters cell and declaration name the same parameters"
-    for name, default in declared.items():
-        assert namespace[name] == default and type(namespace[name]) is type(default), name
+def test_a_shared_quantity_is_set_once_for_every_chapter_that_uses_it():
+    plan = P.make_plan("base", ["shared.krw_per_usd=1500"])
+    assert {k for k, v in plan.changed().items() if v == {"krw_per_usd": 1500.0}} == {"hbm_competition", "packaging", "fact_check"}
+    with pytest.raises(ParamError, match="allowed: shared.krw_per_usd=VALUE"):
+        P.make_plan("base", ["packaging.krw_per_usd=1500"])
+    with pytest.raises(ParamError, match=r"shared.krw_per_usd = 5: below the minimum"):
+        P.make_plan("base", ["shared.krw_per_usd=5"])
+
+
+def test_notebook_parameters_cells_declare_nothing():
+    """The notebook no longer repeats names or defaults: its `parameters` cell (papermill injects after
+    it) is a comment that points to the declaration."""
+    for ch in CHAPTERS:
+        nb = nbformat.read(ch.path, as_version=4)
+        cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+        assert len(cells) == 1 and "remove-cell" in cells[0].metadata.get("tags", [])
+        namespace: dict = {}
+        exec(cells[0].source, {}, namespace)
+        assert namespace == {} and f"supercycle/chapters/{ch.key}.py" in cells[0].source
+        assert f"python -m supercycle params {ch.key}" in cells[0].source
+
+
+def test_chapters_that_show_scenarios_are_given_the_scenario_values():
+    plan = P.make_plan("base")
+    bull = P.load_scenario("bull")
+    shown = {k for k in (c.key for c in CHAPTERS) if plan.scenarios(k)}
+    assert shown == {"memory_supercycle", "hbm_competition", "shortage"}
+    assert plan.scenarios("hbm_competition")["scenarios"]["bull"]["packaging"] == bull["packaging"]
+    # the shared block reaches chapter 1's shown bull values
+    assert plan.scenarios("memory_supercycle")["scenarios"]["bull"]["memory_supercycle"]["nand_demand_growth_2027_pct"] == \
+        yaml.safe_load((P.PARAMS_DIR / "bull.yaml").read_text())["shared"]["nand_demand_growth_2027_pct"]
 
 
 def test_scenarios_are_valid_and_bull_bear_change_something():
@@ -125,6 +193,7 @@ def test_override_syntax():
         P.parse_override("nope.x=1")
     with pytest.raises(ParamError, match="unknown parameter"):
         P.parse_override("memory_supercycle.not_a_param=1")
+    assert P.parse_override("shared.krw_per_usd=1500") == ("shared", "krw_per_usd", "1500")
 
 
 def test_slugs_are_stable_readable_and_distinct():
@@ -163,13 +232,13 @@ def test_contradicting_parameters_are_refused_naming_both_values(sets, names):
 
 def test_every_low_high_pair_is_a_rule_and_declared_rules_hold_for_the_defaults():
     for ch in CHAPTERS:
-        names = [p.name for p in ch.params]
-        rules = P.rules_of(ch.key)
+        model = P.model_of(ch.key)
+        names = list(model.model_fields)
         for n in names:
             if "_low" in n and n.replace("_low", "_high", 1) in names:
-                assert (n, "<=", n.replace("_low", "_high", 1)) in rules, (ch.key, n)
-        P.check_rules(ch.key, P.defaults(ch.key))  # raises if a default breaks a rule
-    assert ("hbf_market_start_year", "<", "crossover_year") in P.rules_of("hbf")
+                assert (n, "<=", n.replace("_low", "_high", 1)) in model.rules(), (ch.key, n)
+        model.defaults()  # raises if a default breaks a rule
+    assert ("hbf_market_start_year", "<", "crossover_year") in P.model_of("hbf").rules()
 
 
 def test_equal_low_and_high_are_allowed():
@@ -194,6 +263,7 @@ def test_a_parameter_set_twice_is_refused():
         P.make_plan("base", ["hbf.batch=3", "hbf.batch=4"])
     with pytest.raises(ParamError, match="given twice"):
         P.make_plan("base", ["batch=3", "hbf.batch=3"], chapter_key="hbf")
+    assert "\n" not in str(pytest.raises(ParamError, P.make_plan, "base", ["hbf.batch=3", "hbf.batch=4"]).value)
 
 
 @pytest.mark.parametrize("text, why", [
@@ -229,13 +299,40 @@ def test_uppercase_scenario_names_are_scenarios(tmp_path, monkeypatch):
 @pytest.mark.parametrize("raw", ["３２", "１.５", "3２"])
 def test_fullwidth_digits_are_refused(raw):
     with pytest.raises(ParamError, match="ASCII digits only"):
-        UNITS.check(raw, chapter="ch")
+        one("units", raw)
 
 
 def test_long_values_are_truncated_in_errors():
     with pytest.raises(ParamError) as exc:
-        RATE.check("9" * 10_000, chapter="ch")
+        one("asp_growth", "9" * 10_000)
     assert len(str(exc.value)) < 300 and "(10000 characters)" in str(exc.value)
     with pytest.raises(ParamError) as exc:
         P.parse_override("x" * 10_000)
     assert len(str(exc.value)) < 300
+
+
+def test_use_params_reads_injected_values_and_refuses_what_the_chapter_does_not_take(monkeypatch):
+    from supercycle import nb
+    injected = {"In": ["# Parameters\nbatch = 16\n"], "batch": "16"}
+    assert nb.use_params("hbf", injected, show=False).batch == 16
+    assert nb.use_params("hbf", {}, show=False).batch == P.defaults("hbf")["batch"]
+    with pytest.raises(ParamError, match="hbf.scenarios: unknown parameter"):  # hbf shows no scenarios
+        nb.use_params("hbf", {"In": ["# Parameters\nscenarios = {}\n"], "scenarios": {}}, show=False)
+    given = {"bull": {"shortage": {"ramp_years": 2.5}}}
+    namespace = {"In": ["# Parameters\nscenarios = {}\n"], "scenarios": given}
+    nb.use_params("shortage", namespace, show=False)
+    assert nb.scenarios("shortage", namespace) is given
+    # papermill run by hand, without the build's value: read from params/ as the build would pass it
+    assert nb.scenarios("shortage", {}) == P.make_plan().scenarios("shortage")["scenarios"]
+
+
+def test_a_reference_range_default_is_its_midpoint_and_follows_the_table(monkeypatch):
+    """hbf_latency_us is the midpoint of reference hbf.csv's '10-20' us; a new range moves it:
+    (10 + 30) / 2 = 20."""
+    from supercycle import data
+    assert P.defaults("hbf")["hbf_latency_us"] == 15.0
+    hbf = data.reference("hbf").copy()
+    hbf.loc[hbf["item"] == "read latency (order of magnitude)", "value"] = "10-30"
+    real = data.reference
+    monkeypatch.setattr(data, "reference", lambda name: hbf if name == "hbf" else real(name))
+    assert P.defaults("hbf")["hbf_latency_us"] == 20.0

@@ -43,7 +43,7 @@ def parser() -> argparse.ArgumentParser:
         cmd.add_argument("--no-site", action="store_true", help="execute the chapters only; build no site")
     b.add_argument("--no-cache", action="store_true", help="re-execute every chapter and rebuild the site")
     pa = sub.add_parser("params", help="list every parameter: name, type, default, range, unit, meaning")
-    pa.add_argument("chapter", nargs="?", help="only this chapter's parameters")
+    pa.add_argument("chapter", nargs="?", help="only this chapter's parameters (or `shared`: those several chapters use)")
     sub.add_parser("pdf", help="print the built site as the PDF edition (`pdf --help` for its options)")
     sub.add_parser("measure", help="re-run the CPU dequantization measurement and write its data file "
                    "(`measure --help` for its options)")
@@ -77,7 +77,7 @@ def _main(argv: list[str] | None) -> int:
     args = parser().parse_args(argv)
     try:
         if args.command == "params":
-            print(describe(find_chapter(args.chapter).key if args.chapter else None))
+            print(describe(args.chapter))  # a chapter, `shared`, or every one
             return 0
         problems = check_layout()
         if problems:

@@ -1,162 +1,46 @@
-"""Chapter parameters: declaration, validation, scenario files and command-line overrides.
+"""Scenarios, overrides and the build plan: which values each chapter runs with.
 
-Every parameter is declared once, in `supercycle/chapters/<chapter>.py`, with its type,
-default, allowed range, unit and meaning; rules between parameters sit beside them (`RULES`:
-`(left, "<" or "<=", right)`; every `X_low`/`X_high` pair is also held to low <= high without
-being declared). The notebook's `parameters` cell holds the same defaults (a test proves they
-agree). Papermill checks no types, so every value a build or a notebook receives goes through
-`validate_value` and `check_rules` first; a bad value raises `ParamError`, whose message is the
-single line the CLI prints before exiting with status 2. Numbers are ASCII digits only
-(fullwidth digits such as `３２` are refused, not read as 32).
+A chapter's parameters are declared in `supercycle/chapters/<chapter>.py` (a `ChapterParams`
+model, see `supercycle.declare`); the quantities several chapters use (exchange rates, 2027 NAND
+demand growth) once, in `supercycle/chapters/shared.py`. A build resolves the defaults, a scenario
+file in params/ (`{chapter: {param: value}}`, and `shared: {param: value}` set once for every
+chapter that declares it) and `--set` overrides into validated values per chapter (`make_plan`);
+a bad one raises `ParamError`, the single line the CLI prints before exiting with status 2. A
+chapter that shows the bear and bull scenarios (`SHOWS_SCENARIOS`) is given their values as
+`scenarios`, so its cache key covers them.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import math
-import operator
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
 import yaml
 
 from supercycle import ROOT
+from supercycle.declare import ChapterParams, ParamError, check, short, specs
 from .registry import CHAPTERS, UnknownChapter, chapter as find_chapter
 
 PARAMS_DIR = ROOT / "params"
-TYPES = {"float": float, "int": int, "bool": bool, "str": str}
-# Strings are labels (a model shape, a currency); anything that could be code is refused.
-SAFE_STRING = re.compile(r"^[A-Za-z0-9_.\- ]{0,64}$")
+SHOWN = ("bear", "bull")  # the scenarios a chapter that shows scenarios sets beside its own run
 
 
-class ParamError(ValueError):
-    """A parameter, scenario or override that cannot be used. str() is one line for the user."""
-
-
-def short(value: Any, limit: int = 60) -> str:
-    """A value as echoed in an error: one line, at most `limit` characters and a count."""
-    text = (value if isinstance(value, str) else repr(value)).replace("\n", "\\n")
-    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
-
-
-@dataclass(frozen=True)
-class Param:
-    name: str
-    type: str                      # one of TYPES
-    default: Any
-    unit: str                      # canonical unit, or "" for a label/flag
-    meaning: str                   # one line
-    min: float | None = None       # inclusive bounds for numbers
-    max: float | None = None
-    choices: tuple = field(default=())  # allowed values for strings (empty: any safe label)
-
-    def __post_init__(self):
-        if self.type not in TYPES:
-            raise TypeError(f"{self.name}: type must be one of {sorted(TYPES)}")
-        # A declaration whose default breaks its own rules is a programming error.
-        self.check(self.default, chapter="(declaration)")
-
-    def allowed(self) -> str:
-        if self.type == "bool":
-            return "true or false"
-        if self.type == "str":
-            return "one of " + ", ".join(map(str, self.choices)) if self.choices else "a plain label (letters, digits, _ . - space; at most 64)"
-        lo = "-inf" if self.min is None else _fmt(self.min)
-        hi = "inf" if self.max is None else _fmt(self.max)
-        kind = "an integer" if self.type == "int" else "a finite number"
-        return f"{kind} in [{lo}, {hi}]"
-
-    def check(self, value: Any, chapter: str) -> Any:
-        """Return `value` converted to this parameter's type, or raise ParamError."""
-        def fail(why: str):
-            raise ParamError(f"{chapter}.{self.name} = {short(value)}: {why}; allowed: {self.allowed()}"
-                             + (f" ({self.unit})" if self.unit else ""))
-
-        if self.type == "bool":
-            if isinstance(value, str) and value.lower() in ("true", "false"):
-                return value.lower() == "true"
-            return value if isinstance(value, bool) else fail("not a boolean")
-        if self.type == "str":
-            if not isinstance(value, str):
-                fail("not a string")
-            if self.choices and value not in self.choices:
-                fail("not an allowed value")
-            if not self.choices and not SAFE_STRING.match(value):
-                fail("contains characters that are not allowed")
-            return value
-        num = value
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            fail("a boolean is not a number" if isinstance(value, bool) else "not a number")
-        if isinstance(value, str):
-            text = value.strip()
-            if len(text) > 64 or not re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?", text):
-                fail("not a number (ASCII digits only)")
-            num = int(text) if re.fullmatch(r"[+-]?[0-9]+", text) else float(text)
-        if isinstance(num, float) and not math.isfinite(num):
-            fail("not finite")
-        if self.type == "int" and isinstance(num, float) and not num.is_integer():
-            fail("not an integer")
-        try:
-            num = int(num) if self.type == "int" else float(num)
-        except OverflowError:
-            fail("not finite")
-        if self.min is not None and num < self.min:
-            fail("below the minimum")
-        if self.max is not None and num > self.max:
-            fail("above the maximum")
-        return num
-
-
-def _fmt(x: float) -> str:
-    return f"{x:g}"
-
-
-def params_of(chapter_key: str) -> dict[str, Param]:
+def model_of(key: str) -> type[ChapterParams]:
+    """The Params model of a chapter (by key or notebook name), or of `shared`."""
+    if key == "shared":
+        return import_module("supercycle.chapters.shared").Params
     try:
-        ch = find_chapter(chapter_key)
+        return import_module(f"supercycle.chapters.{find_chapter(key).key}").Params
     except UnknownChapter:
-        raise ParamError(f"unknown chapter '{short(chapter_key)}': allowed: {', '.join(c.key for c in CHAPTERS)}") from None
-    return {p.name: p for p in ch.params}
+        raise ParamError(f"unknown chapter '{short(key)}'; allowed: {', '.join(c.key for c in CHAPTERS)}") from None
 
 
-def defaults(chapter_key: str) -> dict[str, Any]:
-    return {name: p.default for name, p in params_of(chapter_key).items()}
+def defaults(key: str) -> dict[str, Any]:
+    return model_of(key).defaults()
 
-
-def validate_value(chapter_key: str, name: str, value: Any) -> Any:
-    declared = params_of(chapter_key)
-    if name not in declared:
-        allowed = ", ".join(declared) or "none (this chapter takes no parameters)"
-        raise ParamError(f"{find_chapter(chapter_key).key}.{short(name)}: unknown parameter; allowed: {allowed}")
-    return declared[name].check(value, chapter=find_chapter(chapter_key).key)
-
-
-OPS = {"<": (operator.lt, "below"), "<=": (operator.le, "at most")}
-
-
-def rules_of(chapter_key: str) -> list[tuple[str, str, str]]:
-    """The chapter's declared RULES, plus low <= high for every X_low/X_high pair."""
-    names = list(params_of(chapter_key))
-    pairs = [(n, "<=", n.replace("_low", "_high", 1)) for n in names if "_low" in n]
-    rules = [r for r in pairs if r[2] in names] + list(find_chapter(chapter_key).rules)
-    for left, op, right in rules:
-        if left not in names or right not in names or op not in OPS:
-            raise TypeError(f"{chapter_key}: rule {left} {op} {right} names an undeclared parameter or operator")
-    return list(dict.fromkeys(rules))
-
-
-def check_rules(chapter_key: str, values: dict[str, Any]) -> None:
-    """Raise ParamError naming both values if any cross-parameter rule is broken."""
-    key = find_chapter(chapter_key).key
-    for left, op, right in rules_of(key):
-        test, words = OPS[op]
-        if not test(values[left], values[right]):
-            raise ParamError(f"{key}.{left} = {short(values[left])} and {key}.{right} = {short(values[right])}: "
-                             f"allowed: {left} {words} {right}")
-
-
-# --- scenarios ------------------------------------------------------------------------------
 
 SCENARIO_NAME = re.compile(r"[A-Za-z0-9_\-]{1,64}")
 
@@ -174,74 +58,91 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
             if key in seen:
-                raise yaml.constructor.ConstructorError(None, None, f"'{short(key)}' is given twice",
-                                                        key_node.start_mark)
+                raise yaml.constructor.ConstructorError(None, None, f"'{short(key)}' is given twice", key_node.start_mark)
             seen.add(key)
         return super().construct_mapping(node, deep)
 
 
-def load_scenario(name: str) -> dict[str, dict[str, Any]]:
-    """Read params/<name>.yaml: {chapter: {param: value}}, validated, keyed by chapter key."""
+def _read_scenario(name: str) -> dict[str, dict]:
+    """params/<name>.yaml as {chapter key or "shared": {param: value}}, not yet validated."""
     if not SCENARIO_NAME.fullmatch(name or ""):
         raise ParamError(f"scenario '{short(name)}': not a scenario name; allowed: {', '.join(scenario_names())}")
-    path = PARAMS_DIR / f"{name}.yaml"
+    path, where = PARAMS_DIR / f"{name}.yaml", f"scenario '{name}': params/{name}.yaml"
     if not path.exists():
         raise ParamError(f"scenario '{name}': no such scenario; allowed: {', '.join(scenario_names())}")
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader) or {}
     except UnicodeDecodeError:
-        raise ParamError(f"scenario '{name}': params/{name}.yaml is not UTF-8 text") from None
+        raise ParamError(f"{where} is not UTF-8 text") from None
     except OSError as exc:
-        raise ParamError(f"scenario '{name}': params/{name}.yaml cannot be read ({exc.strerror or exc})") from None
+        raise ParamError(f"{where} cannot be read ({exc.strerror or exc})") from None
     except yaml.YAMLError as exc:
-        where = getattr(exc, "problem_mark", None)
-        line = f" line {where.line + 1}" if where is not None else ""
-        raise ParamError(f"scenario '{name}': params/{name}.yaml{line} is not valid YAML ({getattr(exc, 'problem', exc)})") from None
-    raw = {} if raw is None else raw
-    if not isinstance(raw, dict):
-        raise ParamError(f"scenario '{name}': params/{name}.yaml must map chapter names to parameter maps")
-    out: dict[str, dict[str, Any]] = {}
-    for chapter_name, values in raw.items():
-        if chapter_name == "description":
-            continue
-        try:
-            key = find_chapter(str(chapter_name)).key
-        except UnknownChapter:
-            raise ParamError(f"scenario '{name}': unknown chapter '{short(chapter_name)}'; allowed: {', '.join(c.key for c in CHAPTERS)}") from None
-        values = values or {}
-        if not isinstance(values, dict):
-            raise ParamError(f"scenario '{name}': {key} must hold a map of parameter: value")
-        out[key] = {p: validate_value(key, str(p), v) for p, v in values.items()}
+        mark = getattr(exc, "problem_mark", None)
+        raise ParamError(f"{where}{'' if mark is None else f' line {mark.line + 1}'} is not valid YAML "
+                         f"({getattr(exc, 'problem', exc)})") from None
+    if not isinstance(raw, dict) or not all(isinstance(v or {}, dict) for k, v in raw.items() if k != "description"):
+        raise ParamError(f"{where} must map chapter names (and shared) to maps of parameter: value")
+    return {model_of(str(k)).KEY: v or {} for k, v in raw.items() if k != "description"}
+
+
+def _given(layers: dict[str, dict]) -> dict[str, dict]:
+    """Per chapter, the values set for it: the shared ones it declares, then its own. A shared
+    quantity named in a chapter's block is refused: it is set once, as shared."""
+    shared = layers.get("shared", {})
+    check(model_of("shared"), shared)
+    out = {}
+    for ch in CHAPTERS:
+        model, own = model_of(ch.key), layers.get(ch.key, {})
+        for name in own:
+            if str(name) in model.model_fields and model.extra(str(name), "shared"):
+                raise ParamError(f"{ch.key}.{name}: a shared quantity; allowed: shared.{name}")
+        out[ch.key] = {**{k: v for k, v in shared.items() if k in model.model_fields}, **own}
     return out
 
 
-def parse_override(text: str, chapter_key: str | None = None) -> tuple[str, str, Any]:
-    """Parse `CHAPTER.PARAM=VALUE` (or `PARAM=VALUE` when the chapter is given) and validate it."""
-    if "=" not in text:
+def load_scenario(name: str) -> dict[str, dict[str, Any]]:
+    """The values params/<name>.yaml sets, {chapter: {param: value}}, validated; its `shared:`
+    values are given to every chapter that declares them."""
+    out = {}
+    for key, given in _given(_read_scenario(name)).items():
+        if given:
+            values = check(model_of(key), given)
+            out[key] = {k: getattr(values, str(k)) for k in given}
+    return out
+
+
+def shown_scenarios(key: str) -> dict[str, dict[str, dict]]:
+    """What a chapter that shows scenarios is given: {scenario: {chapter: values the file sets}}."""
+    shows = model_of(key).SHOWS_SCENARIOS
+    return {s: {ck: load_scenario(s).get(ck, {}) for ck in shows} for s in SHOWN} if shows else {}
+
+
+def parse_override(text: str, chapter_key: str | None = None) -> tuple[str, str, str]:
+    """`CHAPTER.PARAM=VALUE` or `shared.PARAM=VALUE` (or `PARAM=VALUE` when the chapter is given):
+    (chapter or "shared", parameter, the value as text); `make_plan` checks the value."""
+    lhs, eq, value = text.partition("=")
+    if not eq or ("." not in lhs and chapter_key is None):
         raise ParamError(f"--set {short(text)}: expected {'[CHAPTER.]PARAM' if chapter_key else 'CHAPTER.PARAM'}=VALUE")
-    lhs, value = text.split("=", 1)
-    if "." not in lhs and chapter_key is None:
-        raise ParamError(f"--set {short(text)}: expected CHAPTER.PARAM=VALUE")
-    if "." in lhs:
-        chapter_name, name = lhs.split(".", 1)
-        try:
-            named = find_chapter(chapter_name).key
-        except UnknownChapter:
-            raise ParamError(f"--set {short(text)}: unknown chapter '{short(chapter_name)}'; allowed: "
-                             f"{', '.join(c.key for c in CHAPTERS)}") from None
-        if chapter_key is not None and named != chapter_key:
-            raise ParamError(f"--set {short(text)}: names chapter {named}, but the chapter being run is "
-                             f"{chapter_key}; allowed: {chapter_key}.PARAM=VALUE or PARAM=VALUE")
-        chapter_key, lhs = named, name
-    return chapter_key, lhs, validate_value(chapter_key, lhs, value)
+    named, _, name = lhs.rpartition(".")
+    model = model_of(named or chapter_key)
+    if chapter_key is not None and model.KEY not in (chapter_key, "shared"):
+        raise ParamError(f"--set {short(text)}: names chapter {model.KEY}, but the chapter being run is "
+                         f"{chapter_key}; allowed: {chapter_key}.PARAM=VALUE or PARAM=VALUE")
+    if name not in model.model_fields:
+        check(model, {name: value})  # an unknown parameter: the error names the allowed ones
+    if model.KEY != "shared" and model.extra(name, "shared"):
+        raise ParamError(f"--set {short(text)}: {name} is shared by several chapters; allowed: shared.{name}=VALUE")
+    return model.KEY, name, value
 
 
 @dataclass(frozen=True)
 class Plan:
-    """What a build will run: a scenario, the overrides, and the resolved values per chapter."""
+    """What a build will run: a scenario, the overrides, the values per chapter, and the
+    scenarios a chapter shows (`shown[chapter]`, passed to its notebook as `scenarios`)."""
     scenario: str
     overrides: tuple[tuple[str, str, Any], ...]
     values: dict[str, dict[str, Any]]
+    shown: dict[str, dict]
 
     @property
     def is_default(self) -> bool:
@@ -256,28 +157,28 @@ class Plan:
         out = {}
         for key, values in self.values.items():
             d = defaults(key)
-            diff = {k: v for k, v in values.items() if d.get(k) != v}
-            if diff:
-                out[key] = diff
+            if values != d:
+                out[key] = {k: v for k, v in values.items() if d[k] != v}
         return out
+
+    def scenarios(self, key: str) -> dict[str, dict]:
+        """What the build injects besides the changed values: {"scenarios": ...} if the chapter shows them."""
+        return {"scenarios": self.shown[key]} if self.shown.get(key) else {}
 
 
 def make_plan(scenario: str = "base", sets: list[str] | tuple[str, ...] = (), chapter_key: str | None = None) -> Plan:
     """Resolve scenario + overrides into validated values for every chapter. Raises ParamError."""
-    scen = load_scenario(scenario)
-    overrides = tuple(parse_override(s, chapter_key) for s in sets)
-    seen: dict[tuple[str, str], Any] = {}
-    for ck, name, val in overrides:
-        if (ck, name) in seen:
-            raise ParamError(f"--set {ck}.{name} is given twice ({short(seen[ck, name])} and {short(val)}); "
-                             f"allowed: once")
-        seen[ck, name] = val
-    values = {}
-    for ch in CHAPTERS:
-        values[ch.key] = {**defaults(ch.key), **scen.get(ch.key, {}),
-                          **{name: val for ck, name, val in overrides if ck == ch.key}}
-        check_rules(ch.key, values[ch.key])
-    return Plan(scenario, overrides, values)
+    layers = _read_scenario(scenario)
+    overrides: dict[tuple[str, str], str] = {}
+    for ck, name, text in (parse_override(s, chapter_key) for s in sets):
+        if (ck, name) in overrides:
+            raise ParamError(f"--set {ck}.{name} is given twice ({short(overrides[ck, name])} and {short(text)}); "
+                             "allowed: once")
+        layers.setdefault(ck, {})[name] = overrides[ck, name] = text
+    values = {key: check(model_of(key), given).model_dump() for key, given in _given(layers).items()}
+    shared = check(model_of("shared"), layers.get("shared", {}))
+    overrides = tuple((ck, n, getattr(shared, n) if ck == "shared" else values[ck][n]) for ck, n in overrides)
+    return Plan(scenario, overrides, values, {c.key: shown_scenarios(c.key) for c in CHAPTERS})
 
 
 def slug(scenario: str, overrides) -> str:
@@ -297,16 +198,15 @@ def slug(scenario: str, overrides) -> str:
 
 def describe(chapter_key: str | None = None) -> str:
     """The `params` command's table: name, type, default, allowed range, unit, meaning."""
-    from .registry import chapter as ch_lookup
-    chapters = [ch_lookup(chapter_key)] if chapter_key else list(CHAPTERS)
+    keys = [model_of(chapter_key).KEY] if chapter_key else ["shared"] + [c.key for c in CHAPTERS]
     lines = []
-    for ch in chapters:
-        lines.append(f"{ch.key} ({ch.notebook})")
-        if not ch.params:
-            lines.append("  (no parameters)")
-        for p in ch.params:
-            lines.append(f"  {p.name:<28} {p.type:<5} default={p.default!s:<10} {p.allowed():<34} "
-                         f"unit={p.unit or '-':<18} {p.meaning}")
+    for key in keys:
+        model = model_of(key)
+        where = "set once: a scenario's shared: block, or --set shared.NAME=VALUE" if key == "shared" else find_chapter(key).notebook
+        lines.append(f"{key} ({where})")
+        lines += [f"  {p.name:<28} {p.type:<5} default={p.default!s:<10} {p.allowed():<34} unit={p.unit or '-':<18} "
+                  f"{'(shared) ' if key != 'shared' and model.extra(p.name, 'shared') else ''}{p.meaning}" for p in specs(model)]
+        lines += ["  (no parameters)"] if not model.model_fields else []
     return "\n".join(lines)
 
 
@@ -314,16 +214,11 @@ def describe(chapter_key: str | None = None) -> str:
 
 def __getattr__(name: str):
     """`PapermillEngine` is what papermill loads at start-up through this package's
-    `papermill.engine` entry point (pyproject.toml); looking it up installs the hook below."""
-    if name == "PapermillEngine":
-        return _papermill_engine()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def _papermill_engine():
-    """In the `papermill` command, a chapter's ParamError is then printed as its one
-    line (exit 1) instead of papermill's own traceback; anything else is shown as before. The
-    engine it registers, `supercycle`, is papermill's default one."""
+    `papermill.engine` entry point (pyproject.toml); looking it up installs the hook below:
+    in the `papermill` command, a chapter's ParamError is printed as its one line (exit 1)
+    instead of papermill's traceback. The engine it registers is papermill's default one."""
+    if name != "PapermillEngine":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     import sys
     from pathlib import Path
 

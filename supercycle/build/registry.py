@@ -1,10 +1,9 @@
 """The chapters of the book, in reading order: one place that names them.
 
 Each executable chapter is a notebook in `chapters/` whose parameters are declared in
-`supercycle/chapters/<key>.py` as a tuple `PARAMS` of `supercycle.build.params.Param` (and,
-optionally, cross-parameter rules as a tuple `RULES`). A notebook that is not registered here, or
-a registered chapter without its notebook or its place in `_toc.yml`, is an error
-(`check_layout`), never skipped.
+`supercycle/chapters/<key>.py` as a pydantic model `Params` (a `supercycle.declare.ChapterParams`).
+A notebook that is not registered here, or a registered chapter without its notebook or its place
+in `_toc.yml`, is an error (`check_layout`), never skipped.
 """
 from __future__ import annotations
 
@@ -26,13 +25,9 @@ class Chapter:
 
     @property
     def params(self):
-        """The declared parameters (a tuple of Param), read from supercycle/chapters/<key>.py."""
-        return import_module(f"supercycle.chapters.{self.key}").PARAMS
-
-    @property
-    def rules(self):
-        """Cross-parameter rules declared beside the parameters: (left, "<" or "<=", right)."""
-        return getattr(import_module(f"supercycle.chapters.{self.key}"), "RULES", ())
+        """The declared parameters (`supercycle.declare.Spec`s) of `Params` in supercycle/chapters/<key>.py."""
+        from .params import specs
+        return specs(import_module(f"supercycle.chapters.{self.key}").Params)
 
 
 CHAPTERS: tuple[Chapter, ...] = (

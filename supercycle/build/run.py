@@ -4,8 +4,8 @@
    `registry.check_layout`); nothing here runs on bad input.
 2. A chapter's cache key hashes exactly what it reads (`chapter_inputs`): its notebook source,
    its parameter values, `data/`, the pins, its parameter declaration, the package modules its
-   notebook imports (followed through their own imports), and, for a chapter whose notebook
-   imports `supercycle.build.params` (to show the scenario files), `params/` and every declaration.
+   notebook imports (followed through their own imports); the bear and bull values a chapter
+   shows are passed in as a value (`scenarios`), so they are hashed with its parameter values.
 3. A notebook is reused only if it carries that key and its outputs are the ones the build wrote
    (a digest in its metadata), so a notebook re-executed by hand is executed again.
 4. The other chapters run in a process pool, one `papermill.execute_notebook` per chapter.
@@ -36,7 +36,7 @@ from pathlib import Path
 import nbformat
 
 from supercycle import ROOT
-from .params import Plan, defaults
+from .params import Plan
 from .registry import CHAPTERS, Chapter
 
 BUILD = ROOT / "_build"
@@ -117,8 +117,6 @@ def chapter_inputs(ch: Chapter, nb: dict | None = None) -> list[Path]:
     files = _files(ROOT / "data") | {ROOT / "requirements.txt"}
     files |= _files(ROOT / "supercycle", ".py") if found is None else found[0]
     files.add(ROOT / "supercycle" / "chapters" / f"{ch.key}.py")
-    if found is None or "supercycle.build.params" in found[1]:  # the notebook reads scenario files
-        files |= _files(ROOT / "params") | _files(ROOT / "supercycle" / "chapters", ".py")
     return sorted((p for p in files if p.is_file()), key=lambda p: p.relative_to(ROOT).as_posix())
 
 
@@ -237,6 +235,8 @@ def _execute(src: str, out: str, params: dict) -> dict | None:
         nb = nbformat.read(out, as_version=4)  # papermill put a marker cell first: skip it
         cells = [c for c in nb.cells if "papermill-error-cell-tag" not in c.metadata.get("tags", [])]
         injected = any("injected-parameters" in c.metadata.get("tags", []) for c in cells[:exc.cell_index])
+        # a committed notebook that shows scenarios already holds its injected cell: papermill replaces it
+        injected &= "injected-parameters" not in Path(src).read_text(encoding="utf-8")
         return {"cell": exc.cell_index - injected, "ename": exc.ename, "evalue": exc.evalue}
     except Exception as exc:
         return {"cell": None, "ename": type(exc).__name__, "evalue": str(exc)}
@@ -279,9 +279,8 @@ def execute_chapters(plan: Plan, staging: Path, dest_chapters: Path, jobs: int, 
     from tqdm import tqdm
     planned, to_run = [], []
     for ch in CHAPTERS:
-        d = defaults(ch.key)
-        injected = {k: v for k, v in plan.values[ch.key].items() if d.get(k) != v}
-        key = cache_key(ch, plan.values[ch.key])
+        injected = plan.changed().get(ch.key, {})
+        key = cache_key(ch, {**plan.values[ch.key], **plan.scenarios(ch.key)})
         planned.append((ch, key, injected))
         reused = None
         if use_cache and ch.key not in force:
@@ -302,7 +301,8 @@ def execute_chapters(plan: Plan, staging: Path, dest_chapters: Path, jobs: int, 
         futures = {}
         for job in to_run:
             ch = job[0]
-            futures[pool.submit(_execute, str(ch.path), str(staging / ch.notebook), job[2])] = (job, time.monotonic())
+            params = {**job[2], **plan.scenarios(ch.key)}  # changed values, and the scenarios it shows
+            futures[pool.submit(_execute, str(ch.path), str(staging / ch.notebook), params)] = (job, time.monotonic())
             tqdm.write(f"  start    {ch.key}", file=sys.stderr)
         if while_running:
             while_running()

@@ -19,111 +19,84 @@ from supercycle.chapters.memory_supercycle import nand_bit_supply_growth_pct
 
 
 # --- parameters: declared once (type, default, range, unit, meaning) --------------------
-# Each `meaning` says where the default comes from: a claim id (data/claims.csv), a row of
-# data/reference/shortage_supply.csv (by its `key`), or "assumption". `min`/`max` are what the
+# Each `meaning` says where the default comes from: a claim id (data/claims.csv, read by `from_claim`),
+# a row of data/reference/shortage_supply.csv (by its `key`), or "assumption". `ge`/`le` are what the
 # model accepts; PLAUSIBLE gives the range each assumption is swept over in the chapter's
 # sensitivity chart, with the reason for its ends.
-from supercycle.build.params import Param
+from supercycle.declare import ChapterParams, from_claim, from_reference, param
 
-PARAMS: tuple[Param, ...] = (
+
+class Params(ChapterParams):
+    SHOWS_SCENARIOS = ("shortage",)  # the notebook shows these chapters' bear and bull values
     # --- demand: the fill rate and what it measures -----------------------------------------------
-    Param("fill_rate_pct", "float", 60.0, "pct",
-          "share of DRAM orders suppliers fill, January 2026; default = claim dram.fulfilment.all.2026-01 (about 60%)",
-          min=30.0, max=100.0),
-    Param("double_order_pct", "float", 15.0, "pct",
-          "share of those orders that is double ordering or stock-building, not end demand; assumption (no public measure): "
-          "between the literal reading (0) and about 32%, the share that makes the fill rate fit a balanced 2025",
-          min=0.0, max=50.0),
-    Param("demand_growth_2026_pct", "float", 30.0, "pct",
-          "DRAM bit demand growth 2026; default = reference demand_growth.jpm.2026 (JPMorgan, 30%+, memory: DRAM and NAND not split); only back-casts 2025",
-          min=0.0, max=60.0),
-    Param("demand_growth_2027_pct", "float", 22.0, "pct",
-          "DRAM bit demand growth 2027; assumption between Micron's high-teens (demand_growth.micron.2025) and JPMorgan's 30%+",
-          min=0.0, max=60.0),
-    Param("demand_growth_later_pct", "float", 15.0, "pct",
-          "DRAM bit demand growth a year 2028-2030; assumption: back towards the pre-shortage high-teens or below",
-          min=0.0, max=40.0),
+    fill_rate_pct: float = param(from_claim("dram.fulfilment.all.2026-01"), "pct",
+        "share of DRAM orders suppliers fill, January 2026; default = {source} (about 60%)", ge=30.0, le=100.0)
+    double_order_pct: float = param(15.0, "pct",
+        "share of those orders that is double ordering or stock-building, not end demand; assumption (no public measure): "
+          "between the literal reading (0) and about 32%, the share that makes the fill rate fit a balanced 2025", ge=0.0, le=50.0)
+    demand_growth_2026_pct: float = param(from_reference("shortage_supply", "demand_growth.jpm.2026", column="key"), "pct",
+        "DRAM bit demand growth 2026; default = {source} (JPMorgan, 30%+, memory: DRAM and NAND not split); only back-casts 2025", ge=0.0, le=60.0)
+    demand_growth_2027_pct: float = param(22.0, "pct",
+        "DRAM bit demand growth 2027; assumption between Micron's high-teens (demand_growth.micron.2025) and JPMorgan's 30%+", ge=0.0, le=60.0)
+    demand_growth_later_pct: float = param(15.0, "pct",
+        "DRAM bit demand growth a year 2028-2030; assumption: back towards the pre-shortage high-teens or below", ge=0.0, le=40.0)
     # --- supply: bits per wafer and HBM ------------------------------------------------------------
-    Param("bpw_growth_2026_pct", "float", 15.0, "pct",
-          "DRAM bits-per-wafer growth 2026 (node migration, e.g. 1b to 1c), commodity basis; assumption below Micron's 20%+ "
-          "on flat wafers (supply_growth.micron.2026) for Samsung's 1c transition loss",
-          min=0.0, max=40.0),
-    Param("bpw_growth_later_pct", "float", 12.0, "pct",
-          "DRAM bits-per-wafer growth a year from 2027; assumption (node steps every one to two years)",
-          min=0.0, max=40.0),
-    Param("hbm_share_2025_pct", "float", 16.0, "pct",
-          "HBM share of DRAM wafer starts, 2025 average; assumption between TrendForce's 14% (end-2024) and 18% (end-2025), secondary",
-          min=0.0, max=60.0),
-    Param("hbm_share_2026_pct", "float", 22.0, "pct",
-          "HBM share of DRAM wafer starts, 2026; TrendForce via a social post (note of hbm_wafer_share.end2025), secondary",
-          min=0.0, max=60.0),
-    Param("hbm_share_later_pct", "float", 25.0, "pct",
-          "HBM share of DRAM wafer starts from 2027; assumption (keeps rising, more slowly)",
-          min=0.0, max=60.0),
-    Param("trade_ratio", "float", 3.0, "x",
-          "HBM wafer area per bit against commodity DRAM, 2025-2026; default = reference trade_ratio.micron.q1fy26 (Micron, 3:1)",
-          min=1.0, max=6.0),
-    Param("trade_ratio_later", "float", 3.5, "x",
-          "the same ratio from 2027 (HBM4 and HBM4E); assumption between 3 and Micron's 'exceed 4 to 1' for HBM4E",
-          min=1.0, max=6.0),
+    bpw_growth_2026_pct: float = param(15.0, "pct",
+        "DRAM bits-per-wafer growth 2026 (node migration, e.g. 1b to 1c), commodity basis; assumption below Micron's 20%+ "
+          "on flat wafers (supply_growth.micron.2026) for Samsung's 1c transition loss", ge=0.0, le=40.0)
+    bpw_growth_later_pct: float = param(12.0, "pct",
+        "DRAM bits-per-wafer growth a year from 2027; assumption (node steps every one to two years)", ge=0.0, le=40.0)
+    hbm_share_2025_pct: float = param(16.0, "pct",
+        "HBM share of DRAM wafer starts, 2025 average; assumption between TrendForce's 14% (end-2024) and 18% (end-2025), secondary", ge=0.0, le=60.0)
+    hbm_share_2026_pct: float = param(22.0, "pct",
+        "HBM share of DRAM wafer starts, 2026; TrendForce via a social post (note of hbm_wafer_share.end2025), secondary", ge=0.0, le=60.0)
+    hbm_share_later_pct: float = param(25.0, "pct",
+        "HBM share of DRAM wafer starts from 2027; assumption (keeps rising, more slowly)", ge=0.0, le=60.0)
+    trade_ratio: float = param(from_reference("shortage_supply", "trade_ratio.micron.q1fy26", column="key"), "x",
+        "HBM wafer area per bit against commodity DRAM, 2025-2026; default = {source} (Micron, 3:1)", ge=1.0, le=6.0)
+    trade_ratio_later: float = param(3.5, "x",
+        "the same ratio from 2027 (HBM4 and HBM4E); assumption between 3 and Micron's 'exceed 4 to 1' for HBM4E", ge=1.0, le=6.0)
     # --- supply: wafers and fabs --------------------------------------------------------------------
-    Param("base_wafer_growth_pct", "float", 2.0, "pct",
-          "wafer growth a year after 2026 beyond the named projects (other makers such as CXMT, unnamed phases); assumption",
-          min=-10.0, max=10.0),
-    Param("ramp_years", "float", 2.0, "years",
-          "years from first output to full capacity of a new fab; assumption (Yongin: 2027 to 2030 per yongin.fab1.capacity)",
-          min=0.5, max=5.0),
-    Param("fab_delay_years", "float", 0.0, "years",
-          "slip of every project not yet producing in 2026 beyond its earliest date; assumption (the dates are 'at the earliest')",
-          min=0.0, max=3.0),
-    Param("m15x_k_wpm", "float", 50.0, "k wafers/month",
-          "SK hynix M15X capacity; default = reference m15x.capacity.added (50k), between the conflicting 32k and 55-60k",
-          min=0.0, max=100.0),
-    Param("p4_years_after_2027", "float", 0.5, "years",
-          "Samsung P4 (new DRAM phase) first output, in years after 1 January 2027; claim dram.fab.samsung.p4.start (2027 at the earliest) "
-          "with reference p4.full_operation (end-2026 build) plus tool-in: mid-2027",
-          min=0.0, max=4.0),
-    Param("p4_k_wpm", "float", 40.0, "k wafers/month",
-          "capacity of that P4 DRAM phase; assumption sized on reference p4.1c_line.capacity (30-40k)",
-          min=0.0, max=150.0),
-    Param("yongin_years_after_2027", "float", 0.75, "years",
-          "SK hynix Yongin fab 1 first output, in years after 1 January 2027; reference yongin.fab1.cleanroom (cleanroom 2027-03, tools from 2027Q2)",
-          min=0.0, max=4.0),
-    Param("yongin_k_wpm", "float", 200.0, "k wafers/month",
-          "Yongin fab 1 capacity at full ramp; reference yongin.fab1.capacity (200k by 2030, weak secondary source)",
-          min=0.0, max=300.0),
-    Param("tongluo_k_wpm", "float", 30.0, "k wafers/month",
-          "Micron Tongluo (ex-PSMC) capacity; derived: over 10% (tongluo.share) of Micron's 3.6 m wafers a year (claim dram.wafers.micron.2026) / 12",
-          min=0.0, max=100.0),
-    Param("idaho_k_wpm", "float", 30.0, "k wafers/month",
-          "Micron Idaho 1 capacity (first output mid-2027, micron.idaho1.first_output); assumption: one new-fab phase, like M15X's first 32-35k",
-          min=0.0, max=150.0),
-    Param("taylor_dram_share_pct", "float", 0.0, "pct",
-          "share of Samsung Taylor's 50k wafers a month (claim fab.samsung.taylor.wafers.plan) that is DRAM; 0: the articles present Taylor as a foundry fab",
-          min=0.0, max=100.0),
+    base_wafer_growth_pct: float = param(2.0, "pct",
+        "wafer growth a year after 2026 beyond the named projects (other makers such as CXMT, unnamed phases); assumption", ge=-10.0, le=10.0)
+    ramp_years: float = param(2.0, "years",
+        "years from first output to full capacity of a new fab; assumption (Yongin: 2027 to 2030 per yongin.fab1.capacity)", ge=0.5, le=5.0)
+    fab_delay_years: float = param(0.0, "years",
+        "slip of every project not yet producing in 2026 beyond its earliest date; assumption (the dates are 'at the earliest')", ge=0.0, le=3.0)
+    m15x_k_wpm: float = param(50.0, "k wafers/month",
+        "SK hynix M15X capacity; default = reference m15x.capacity.added (50k), between the conflicting 32k and 55-60k", ge=0.0, le=100.0)
+    p4_years_after_2027: float = param(0.5, "years",
+        "Samsung P4 (new DRAM phase) first output, in years after 1 January 2027; claim dram.fab.samsung.p4.start (2027 at the earliest) "
+          "with reference p4.full_operation (end-2026 build) plus tool-in: mid-2027", ge=0.0, le=4.0)
+    p4_k_wpm: float = param(40.0, "k wafers/month",
+        "capacity of that P4 DRAM phase; assumption sized on reference p4.1c_line.capacity (30-40k)", ge=0.0, le=150.0)
+    yongin_years_after_2027: float = param(0.75, "years",
+        "SK hynix Yongin fab 1 first output, in years after 1 January 2027; reference yongin.fab1.cleanroom (cleanroom 2027-03, tools from 2027Q2)", ge=0.0, le=4.0)
+    yongin_k_wpm: float = param(200.0, "k wafers/month",
+        "Yongin fab 1 capacity at full ramp; reference yongin.fab1.capacity (200k by 2030, weak secondary source)", ge=0.0, le=300.0)
+    tongluo_k_wpm: float = param(30.0, "k wafers/month",
+        "Micron Tongluo (ex-PSMC) capacity; derived: over 10% (tongluo.share) of Micron's 3.6 m wafers a year (claim dram.wafers.micron.2026) / 12", ge=0.0, le=100.0)
+    idaho_k_wpm: float = param(30.0, "k wafers/month",
+        "Micron Idaho 1 capacity (first output mid-2027, micron.idaho1.first_output); assumption: one new-fab phase, like M15X's first 32-35k", ge=0.0, le=150.0)
+    taylor_dram_share_pct: float = param(0.0, "pct",
+        "share of Samsung Taylor's 50k wafers a month (claim fab.samsung.taylor.wafers.plan) that is DRAM; 0: the articles present Taylor as a foundry fab", ge=0.0, le=100.0)
     # --- NAND ------------------------------------------------------------------------------------------
-    Param("nand_wafer_growth_later_pct", "float", 2.0, "pct",
-          "NAND wafer growth a year from 2027; assumption (2026: Samsung + SK hynix cut, claims nand.wafers.*)",
-          min=-20.0, max=20.0),
-    Param("nand_density_gain_pct", "float", 12.0, "pct",
-          "NAND bits-per-wafer growth a year from more layers at constant cell type; assumption, as chapter 1's default",
-          min=0.0, max=40.0),
-    Param("qlc_share_2025_pct", "float", 20.0, "pct",
-          "QLC share of NAND wafer output 2025; assumption, as chapter 1's default", min=0.0, max=100.0),
-    Param("qlc_share_2026_pct", "float", 30.0, "pct",
-          "QLC share of NAND wafer output 2026; assumption, as chapter 1's default", min=0.0, max=100.0),
-    Param("qlc_share_step_pp", "float", 5.0, "pp",
-          "rise of the QLC share a year after 2026; assumption", min=0.0, max=30.0),
-    Param("nand_sufficiency_2025_pct", "float", 100.0, "pct",
-          "NAND supply / demand in 2025; assumption: balanced over the year (prices fell in 2025Q1, rose in Q4)",
-          min=50.0, max=150.0),
-    Param("nand_demand_growth_2026_pct", "float", 22.0, "pct",
-          "NAND bit demand growth 2026; assumption: no NAND demand figure in the articles; below JPMorgan's 30%+ for memory",
-          min=0.0, max=60.0),
-    Param("nand_demand_growth_later_pct", "float", 18.0, "pct",
-          "NAND bit demand growth a year from 2027; assumption (ICMS racks add to a high-teens base)",
-          min=0.0, max=60.0),
-)
+    nand_wafer_growth_later_pct: float = param(2.0, "pct",
+        "NAND wafer growth a year from 2027; assumption (2026: Samsung + SK hynix cut, claims nand.wafers.*)", ge=-20.0, le=20.0)
+    nand_density_gain_pct: float = param(12.0, "pct",
+        "NAND bits-per-wafer growth a year from more layers at constant cell type; assumption, as chapter 1's default", ge=0.0, le=40.0)
+    qlc_share_2025_pct: float = param(20.0, "pct",
+        "QLC share of NAND wafer output 2025; assumption, as chapter 1's default", ge=0.0, le=100.0)
+    qlc_share_2026_pct: float = param(30.0, "pct",
+        "QLC share of NAND wafer output 2026; assumption, as chapter 1's default", ge=0.0, le=100.0)
+    qlc_share_step_pp: float = param(5.0, "pp",
+        "rise of the QLC share a year after 2026; assumption", ge=0.0, le=30.0)
+    nand_sufficiency_2025_pct: float = param(100.0, "pct",
+        "NAND supply / demand in 2025; assumption: balanced over the year (prices fell in 2025Q1, rose in Q4)", ge=50.0, le=150.0)
+    nand_demand_growth_2026_pct: float = param(22.0, "pct",
+        "NAND bit demand growth 2026; assumption: no NAND demand figure in the articles; below JPMorgan's 30%+ for memory", ge=0.0, le=60.0)
+    nand_demand_growth_later_pct: float = param(18.0, "pct",
+        "NAND bit demand growth a year from 2027; assumption (ICMS racks add to a high-teens base)", ge=0.0, le=60.0)
 
 # Words for the page (charts and prose), one per swept parameter.
 LABELS: dict[str, str] = {

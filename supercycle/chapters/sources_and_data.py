@@ -28,9 +28,11 @@ from supercycle.numerals import EXEMPT, SCALE
 
 
 # --- parameters: declared once (type, default, range, unit, meaning) --------------------
-from supercycle.build.params import Param
+from supercycle.declare import ChapterParams
 
-PARAMS: tuple[Param, ...] = ()
+
+class Params(ChapterParams):
+    """This chapter takes no parameters."""
 
 
 EXPLORER_ID = "sc-claims"

@@ -46,36 +46,35 @@ from supercycle.data import split_range
 # --- parameters: declared once (type, default, range, unit, meaning) --------------------
 # The accelerator defaults are the H100 SXM row of data/reference/accelerators.csv and the model size
 # is the Llama-3.1-70B row of data/reference/model_shapes.csv (unit tests check they agree). Everything marked 'assumption' is a modelling choice, not a sourced figure.
-from supercycle.build.params import Param
+from supercycle.declare import ChapterParams, from_reference, param
 
-PARAMS: tuple[Param, ...] = (
-    Param("model_params_b", "float", 70.6, "billion weights",
-          "Weights read per decode step; default: Llama-3.1-70B (dense) row of reference model_shapes.csv", min=0.5, max=2000),
-    Param("weight_bits", "int", 4, "bits",
-          "Assumption: bits per quantized weight (weight-only quantization, e.g. INT4/AWQ/GPTQ)", min=2, max=8),
-    Param("group_size", "int", 128, "weights",
-          "Assumption: weights sharing one scale/zero point (128 is the common choice in the kernel literature)", min=16, max=4096),
-    Param("group_meta_bits", "int", 16, "bits",
-          "Assumption: bits of scale (and zero point) stored per group; 16 = one FP16 scale", min=0, max=64),
-    Param("batch", "int", 1, "sequences",
-          "Assumption: batch size for the headline numbers (single-stream decode)", min=1, max=1024),
-    Param("batch_max", "int", 1024, "sequences",
-          "Assumption: largest batch size on the charts (powers of two from 1)", min=2, max=4096),
-    Param("hbm_bandwidth_tb_s", "float", 3.35, "tb_per_s",
-          "External HBM-to-GPU bandwidth; default: H100 SXM row of reference accelerators.csv", min=0.1, max=100),
-    Param("tensor_tflops", "float", 989.0, "TFLOP/s",
-          "GPU dense BF16/FP16 tensor rate; default: H100 SXM row of reference accelerators.csv", min=1, max=100000),
-    Param("basedie_internal_bandwidth_tb_s", "float", 3.35, "tb_per_s",
-          "Assumption: DRAM dies to base die bandwidth inside the stack; default equal to the external one, as in standard HBM", min=0.1, max=400),
-    Param("vector_tops", "float", 60.0, "TOPS",
-          "Assumption: GPU non-tensor ALU rate available to dequantization (order of an H100's CUDA-core FP32/INT rate)", min=1, max=10000),
-    Param("dq_ops_per_weight", "float", 5.0, "ops per weight",
-          "Assumption: ALU operations to dequantize one weight on the GPU (unpack, convert, subtract zero, scale)", min=0.25, max=1000),
-    Param("basedie_dq_tweights_s", "float", 20.0, "trillion weights/s",
-          "Assumption: dequantization rate of the logic in the HBM base die", min=0.1, max=10000),
-    Param("basedie_out_bits", "int", 16, "bits",
-          "Assumption: bits per dequantized value the base die sends to the GPU (16 = FP16, 8 = FP8)", min=4, max=16),
-)
+class Params(ChapterParams):
+    model_params_b: float = param(from_reference("model_shapes", "Llama-3.1-70B", column="model", value="active_params_bn"), "billion weights",
+        "Weights read per decode step; default: {source}, dense", ge=0.5, le=2000)
+    weight_bits: int = param(4, "bits",
+        "Assumption: bits per quantized weight (weight-only quantization, e.g. INT4/AWQ/GPTQ)", ge=2, le=8)
+    group_size: int = param(128, "weights",
+        "Assumption: weights sharing one scale/zero point (128 is the common choice in the kernel literature)", ge=16, le=4096)
+    group_meta_bits: int = param(16, "bits",
+        "Assumption: bits of scale (and zero point) stored per group; 16 = one FP16 scale", ge=0, le=64)
+    batch: int = param(1, "sequences",
+        "Assumption: batch size for the headline numbers (single-stream decode)", ge=1, le=1024)
+    batch_max: int = param(1024, "sequences",
+        "Assumption: largest batch size on the charts (powers of two from 1)", ge=2, le=4096)
+    hbm_bandwidth_tb_s: float = param(from_reference("accelerators", "H100 SXM", column="part", value="bandwidth_tb_s"), "tb_per_s",
+        "External HBM-to-GPU bandwidth; default: {source}", ge=0.1, le=100)
+    tensor_tflops: float = param(from_reference("accelerators", "H100 SXM", column="part", value="bf16_dense_tflops"), "TFLOP/s",
+        "GPU dense BF16/FP16 tensor rate; default: {source}", ge=1, le=100000)
+    basedie_internal_bandwidth_tb_s: float = param(3.35, "tb_per_s",
+        "Assumption: DRAM dies to base die bandwidth inside the stack; default equal to the external one, as in standard HBM", ge=0.1, le=400)
+    vector_tops: float = param(60.0, "TOPS",
+        "Assumption: GPU non-tensor ALU rate available to dequantization (order of an H100's CUDA-core FP32/INT rate)", ge=1, le=10000)
+    dq_ops_per_weight: float = param(5.0, "ops per weight",
+        "Assumption: ALU operations to dequantize one weight on the GPU (unpack, convert, subtract zero, scale)", ge=0.25, le=1000)
+    basedie_dq_tweights_s: float = param(20.0, "trillion weights/s",
+        "Assumption: dequantization rate of the logic in the HBM base die", ge=0.1, le=10000)
+    basedie_out_bits: int = param(16, "bits",
+        "Assumption: bits per dequantized value the base die sends to the GPU (16 = FP16, 8 = FP8)", ge=4, le=16)
 
 
 CASES = ("fp16", "separate", "fused", "basedie")
