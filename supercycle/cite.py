@@ -1,9 +1,9 @@
 """How to cite the report: one edition date and one wording for the site, the PDF and BibTeX.
 
-Also the front page's two blocks for a build plan (`cite_markdown`, `build_info_markdown`).
 The edition is the date of the commit the report was built from (so two builds of one commit
 cite alike), or today's date outside a git checkout. A scenario build names its scenario and the
-parameters it changed, since its figures are not the published edition's.
+parameters it changed, since its figures are not the published edition's. The front page's two
+blocks for a build plan ("Cite this report", "How this site was built") are written here too.
 """
 from __future__ import annotations
 

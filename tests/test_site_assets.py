@@ -126,6 +126,13 @@ def test_mathml_of_the_sites_tex(tex, display, parts):
     assert "\\" not in out  # no TeX left
 
 
+@pytest.mark.parametrize("tex", [r"\unknowncommand x", r"\frac{1}{", "x^"])
+def test_tex_that_cannot_be_rendered_raises(tex):
+    # the Sphinx renderer turns this into a build warning, which -W makes an error
+    with pytest.raises(Exception):
+        site_assets.mathml(tex, False)
+
+
 def test_every_formula_in_the_book_converts():
     """Every $...$ and $$...$$ in the chapters' markdown converts (the build would fail otherwise)."""
     import json

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -110,9 +111,14 @@ def write_static(static_dir: Path, cache_dir: Path | None = DEFAULT_CACHE) -> li
 # --- the Sphinx extension ---------------------------------------------------------------------
 
 def mathml(tex: str, display: bool) -> str:
-    """TeX as a MathML <math> element (raises on TeX latex2mathml does not support)."""
+    """TeX as a MathML <math> element. Raises on TeX latex2mathml cannot parse, and on commands it
+    does not know (which it would pass through as text, `\\foo` on the page)."""
     from latex2mathml.converter import convert
-    return convert(tex.strip(), display="block" if display else "inline")
+    out = convert(tex.strip(), display="block" if display else "inline")
+    unknown = re.findall(r">(\\[A-Za-z]+)<", out)
+    if unknown:
+        raise ValueError(f"unsupported TeX command {unknown[0]}")
+    return out
 
 
 def _render(self, node, tex: str, display: bool) -> str:
