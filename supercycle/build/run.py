@@ -54,8 +54,7 @@ class BuildError(RuntimeError):
 # --- what a chapter reads, and its cache key ----------------------------------------------------
 
 def _files(folder: Path, suffix: str = "") -> set[Path]:
-    return {p for p in folder.rglob(f"*{suffix}") if p.is_file() and "__pycache__" not in p.parts
-            and not p.name.startswith(".")}
+    return {p for p in folder.rglob(f"*{suffix}") if p.is_file() and not p.name.startswith(".")}
 
 
 def _module_file(name: str) -> Path | None:
@@ -209,22 +208,27 @@ def _execute(src: str, out: str, params: dict) -> dict | None:
 
 
 def _kill_workers() -> None:
-    """Kill the pool's workers and the kernels they started (kernels run in their own sessions)."""
+    """Kill the pool's workers and the kernels they started (kernels run in their own sessions).
+    The workers are reaped by multiprocessing itself: one reaped behind its back (by psutil) stays
+    alive to the pool, whose shutdown then spins for ever at interpreter exit."""
     import psutil
-    procs = []
-    for child in multiprocessing.active_children():
+    workers, kernels = multiprocessing.active_children(), []
+    for w in workers:
         try:
-            p = psutil.Process(child.pid)
+            p = psutil.Process(w.pid)
             p.suspend()  # so that it starts no kernel between the listing and the kill
-            procs += p.children(recursive=True) + [p]
+            kernels += p.children(recursive=True)
         except psutil.NoSuchProcess:
             pass
-    for p in procs:
+    for k in kernels:
         try:
-            p.kill()
+            k.kill()
         except psutil.NoSuchProcess:
             pass
-    psutil.wait_procs(procs, timeout=10)
+    for w in workers:
+        w.kill()
+        w.join(10)
+    psutil.wait_procs(kernels, timeout=10)
 
 
 def _say_once(failures: list[tuple[str, object, str]]) -> str:
@@ -257,7 +261,7 @@ def execute_chapters(plan: Plan, staging: Path, dest_chapters: Path, jobs: int, 
     if not to_run:
         return planned
     import papermill  # noqa: F401 (imported once here, so that the forked workers have it)
-    failures, t0 = [], time.monotonic()
+    failures, kept, t0 = [], [], time.monotonic()
     pool = ProcessPoolExecutor(min(jobs, len(to_run)), multiprocessing.get_context("fork"),
                                initializer=_init_worker, initargs=(str(ROOT),))
     try:
@@ -288,6 +292,7 @@ def execute_chapters(plan: Plan, staging: Path, dest_chapters: Path, jobs: int, 
                 if out.exists():
                     FAILED.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(out, FAILED / ch.notebook)
+                    kept.append(str((FAILED / ch.notebook).relative_to(ROOT)))
                 tqdm.write(f"  FAILED   {ch.key} at {time.monotonic() - t0:.1f}s", file=sys.stderr)
     except BaseException:  # Ctrl-C, SIGTERM: stop the workers and their kernels at once
         _kill_workers()
@@ -295,8 +300,6 @@ def execute_chapters(plan: Plan, staging: Path, dest_chapters: Path, jobs: int, 
         raise
     pool.shutdown()
     if failures:
-        kept = [str((FAILED / ch.notebook).relative_to(ROOT)) for ch in CHAPTERS
-                if ch.key in {f[0] for f in failures} and (FAILED / ch.notebook).exists()]
         raise BuildError(_say_once(failures) + (f"\nthe failed notebooks are kept: {', '.join(kept)}" if kept else ""))
     return planned
 
