@@ -2,7 +2,8 @@
 
 The edition is the date of the commit the report was built from (so two builds of one commit
 cite alike), or today's date outside a git checkout. A scenario build names its scenario and the
-parameters it changed, since its figures are not the published edition's.
+parameters it changed, since its figures are not the published edition's. The front page's two
+blocks for a build plan ("Cite this report", "How this site was built") are written here too.
 """
 from __future__ import annotations
 
@@ -64,3 +65,27 @@ def markdown(edition: str, note: str = "") -> str:
         "## Cite this report", "",
         text(edition, note), "",
         "```bibtex", bibtex(edition, note), "```", ""])
+
+
+def cite_markdown(plan) -> str:
+    """The front page's "Cite this report" block for a build plan (`supercycle.build.params.Plan`):
+    a named scenario is cited by its name (its file lists the values), overrides one by one."""
+    overrides: dict[str, dict] = {}
+    for chapter_key, name, value in plan.overrides:
+        overrides.setdefault(chapter_key, {})[name] = value
+    return markdown(edition_date(), "" if plan.is_default else scenario_note(plan.scenario, overrides))
+
+
+def build_info_markdown(plan) -> str:
+    """The front page's "How this site was built" block: the scenario and what it changed."""
+    lines = [":::{admonition} How this site was built", ":class: note", ""]
+    if plan.is_default:
+        lines.append("Scenario **base**, every chapter at its declared defaults "
+                     "(`python -m supercycle params` lists them).")
+    else:
+        lines += [f"Scenario **{plan.scenario}**" + (" with overrides" if plan.overrides else "")
+                  + f" (folder `_build/scenarios/{plan.slug}`). Parameters that differ from the defaults:", ""]
+        rows = [f"| {ck} | `{name}` | {val} |" for ck, vals in plan.changed().items() for name, val in vals.items()]
+        lines += ["| Chapter | Parameter | Value |", "|---|---|---|", *rows] if rows else \
+            ["none (the scenario sets every parameter to its default)."]
+    return "\n".join(lines + [":::", ""])

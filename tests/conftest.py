@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -34,12 +35,46 @@ def copy_project(dest_parent: Path) -> Path:
     return dest
 
 
+def kill_tree(proc: subprocess.Popen) -> None:
+    """Kill a process started by `run` (or with start_new_session=True), its process group and
+    every descendant: pool workers share its group, but Jupyter kernels start sessions of their own."""
+    import psutil
+    try:
+        procs = psutil.Process(proc.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        procs = []
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    for p in procs:
+        try:
+            p.kill()
+        except psutil.NoSuchProcess:
+            pass
+    proc.wait()
+    psutil.wait_procs(procs, timeout=10)
+
+
+def run(cmd: list[str], *, timeout: float = 900, **kw) -> subprocess.CompletedProcess:
+    """subprocess.run for long commands: the command runs in a session of its own, and on every
+    way out (success, failure, timeout, Ctrl-C) its whole process tree is killed, so a test that
+    times out never leaves a build running."""
+    kw.setdefault("stdout", subprocess.PIPE)
+    kw.setdefault("stderr", subprocess.PIPE)
+    proc = subprocess.Popen(cmd, start_new_session=True, text=True, **kw)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    finally:
+        kill_tree(proc)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
 def cli(project: Path, *args: str, timeout: float = 900, extra_env: dict | None = None,
         **kw) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONHASHSEED="0", **(extra_env or {}))
     env.pop("PYTHONPATH", None)
-    return subprocess.run([sys.executable, "-m", "supercycle", *args], cwd=project, env=env,
-                          capture_output=True, text=True, timeout=timeout, **kw)
+    return run([sys.executable, "-m", "supercycle", *args], cwd=project, env=env, timeout=timeout, **kw)
 
 
 def fake_site(project: Path) -> Path:
@@ -74,8 +109,7 @@ def site() -> Path:
     if not (SITE / "index.html").exists():
         if os.environ.get("SUPERCYCLE_SITE"):
             pytest.fail(f"SUPERCYCLE_SITE={SITE} holds no built site (no index.html)")
-        proc = subprocess.run([sys.executable, "-m", "supercycle", "build"], cwd=ROOT,
-                              capture_output=True, text=True)
+        proc = run([sys.executable, "-m", "supercycle", "build"], cwd=ROOT, timeout=3600)
         if proc.returncode != 0 or not (SITE / "index.html").exists():
             pytest.fail("`python -m supercycle build` did not produce the site "
                         f"(exit {proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")

@@ -6,7 +6,7 @@ For every page of the book, at a 1280 px window (`test_page`), at a 390 px phone
 - it loads (HTTP 200, every same-origin resource too) and no request leaves 127.0.0.1;
 - every chart draws marks; no bar or rect is under 1 px wide or tall where its datum is non-zero;
 - no chart or table runs past the text column unless it sits in a scroll container that is
-  keyboard-focusable and shows a visible hint (`.sc-scroll-hint`, see supercycle.build.site);
+  keyboard-focusable and shows a visible hint (`.sc-scroll-hint`, see _static/supercycle.js);
 - no two texts in a chart's SVG overlap (axis titles and labels, legend text, titles, headers);
 - the console shows no error and Vega logs no warning;
 - (1280 px) the page shows no Python repr or unformatted number (`np.float64(`, `'2027-2028'`,
@@ -15,7 +15,8 @@ For every page of the book, at a 1280 px window (`test_page`), at a 390 px phone
 Screenshots of each page go to `_build/screenshots/<page>-{1280,390,1280-dark}.png`.
 The detectors are themselves tested on deliberately broken fixture pages (`test_gate_*`), one of
 them the chapter 1 wafer chart as it was (0.3 px bars), so the gate's ability to fail is checked
-on every run. `test_internal_links` checks every same-origin link, fragments included.
+on every run. Links: the build runs Sphinx with `-n -W`, so every link Sphinx writes resolves;
+`test_local_links_resolve` checks the rest (links in raw HTML, the PDF link, anchors in glued HTML).
 
 The site is `$SUPERCYCLE_SITE` if set, else `<project root>/_build/html`; when the default site
 is missing it is built first with `python -m supercycle build` (minutes). Deselect these tests
@@ -29,16 +30,12 @@ package axe-playwright-python (its bundled axe.min.js), so CI needs only the pac
 from __future__ import annotations
 
 import functools
-import html.parser
 import http.server
 import os
-import subprocess
-import sys
+import posixpath
 import threading
-import urllib.error
-import urllib.request
 from pathlib import Path
-from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from conftest import SITE  # the site fixture lives in conftest too (tests/test_pdf.py uses it)
@@ -185,7 +182,8 @@ CHART_STATE_JS = """(sel) => {
   });
 }"""
 
-# Math that math-lite (supercycle.build.site) could not turn into MathML shows its TeX source.
+# Maths is MathML in the page (supercycle.build.site renders it at build time): a math element
+# without <math> would show its TeX source.
 UNRENDERED_MATH_JS = """() => [...document.querySelectorAll('span.math, div.math')]
   .filter(m => !m.querySelector('math')).map(m => m.textContent.trim().slice(0, 80))"""
 
@@ -199,6 +197,7 @@ _DESCRIBE_JS = """
     const fig = el.closest('.sc-figure, figure');
     const figId = fig ? (fig.id || (fig.querySelector('[id]') || {}).id || '') : '';
     if (chart) return 'chart #' + chart.id + (figId ? ' (' + figId + ')' : '');
+    if (el.closest('div.math')) return 'formula "' + el.textContent.trim().slice(0, 40) + '"';
     const t = el.closest('table') || el;
     const cap = t.querySelector('caption');
     const head = [...t.querySelectorAll('th')].slice(0, 3).map(h => h.textContent.trim()).join(' | ');
@@ -232,7 +231,7 @@ THIN_MARKS_JS = """() => {
 
 # Charts (their SVG/canvas) and tables that run past the text column. One inside a scroll
 # container is allowed only when that container is keyboard-focusable (tabindex) and shows a
-# visible hint (`.sc-scroll-hint`, added by the site's vega-setup.js, see supercycle.build.site).
+# visible hint (`.sc-scroll-hint`, added by the site runtime _static/supercycle.js).
 OVERFLOW_JS = """() => {""" + _DESCRIBE_JS + """
   const art = document.querySelector('article.bd-article') || document.querySelector('main') || document.body;
   const acs = getComputedStyle(art), ar = art.getBoundingClientRect();
@@ -240,7 +239,7 @@ OVERFLOW_JS = """() => {""" + _DESCRIBE_JS + """
   const col = Math.round(right - left);
   const out = [];
   const visible = (el) => el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
-  const items = [...art.querySelectorAll('.vega-embed svg.marks, .vega-embed canvas.marks, table')]
+  const items = [...art.querySelectorAll('.vega-embed svg.marks, .vega-embed canvas.marks, table, div.math > math')]
     .filter(el => !el.parentElement.closest('table'));
   for (const el of items) {
     if (!visible(el) || el.closest('details:not([open])')) continue;
@@ -330,6 +329,7 @@ REPR_PATTERNS: dict[str, str] = {
     "a year with a thousands separator": r"(?<![\d,.])(?:1,9\d\d|2,0(?:0[1-9]|[1-3]\d|4[0-5]))(?![,\d])",
     "an unrounded float": r"(?<![\w.])\d+\.\d{7,}(?!\d)",
     "a NaN": r"(?<![\w])(?:nan|NaN)(?![\w])",
+    "raw TeX (maths not rendered)": r"\\(?:[()\[\]]|frac|text|cdot|quad|[A-Za-z]+\{)|\$\$",
 }
 
 
@@ -603,41 +603,6 @@ def test_page_dark(browser, server, page_path):
     _report(page_path, shot, problems)
 
 
-def test_math_lite_renders_the_tex_subset(browser):
-    """math-lite (the offline MathJax stand-in) on a page of its own: MathML out, TeX kept when unsupported."""
-    from supercycle.build.site import MATH_JS
-
-    body = ('<div class="math" id="d"><span class="eqno">(1)</span>\n'
-            r'\[g = \frac{1 + r}{1 + p} - 1\]</div>'
-            r'<p>a <span class="math" id="i">\(\text{two words}\ x_i^2 \le \alpha\)</span></p>'
-            r'<p><span class="math" id="u">\(\begin{aligned} a \end{aligned}\)</span></p>')
-    page = browser.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
-        page.set_content(f"<html><body>{body}<script>{MATH_JS}</script><script>{MATH_JS}</script></body></html>")
-        d = page.evaluate("""() => { const m = document.querySelector('#d math');
-            return m && [m.getAttribute('display'), m.querySelector('mfrac').children.length,
-                         [...m.querySelector('mfrac').children].map(c => c.textContent),
-                         document.querySelector('#d .eqno').textContent,
-                         document.querySelectorAll('#d math').length] }""")
-        i = page.evaluate("""() => { const m = document.querySelector('#i math');
-            return m && [m.getAttribute('display'), m.querySelector('mtext').textContent,
-                         m.querySelector('msubsup').children.length, m.textContent.includes('\u2264'),
-                         m.textContent.includes('\u03b1')] }""")
-        u = page.evaluate("() => [document.querySelector('#u math'), document.querySelector('#u code').textContent]")
-    finally:
-        page.close()
-    # \frac{1 + r}{1 + p}: an mfrac of two rows, "1+r" over "1+p"; the equation number is kept;
-    # the script included twice renders once.
-    assert d == ["block", 2, ["1+r", "1+p"], "(1)", 1]
-    # inline: \text keeps its space; x_i^2 is one msubsup (base, sub, sup); \le is ≤, \alpha is α.
-    assert i == [None, "two words", 3, True, True]
-    # unsupported (\begin): no MathML, the TeX source stays readable.
-    assert u == [None, r"\begin{aligned} a \end{aligned}"]
-    assert not errors
-
-
 # --- the gate can fail: each detector on a deliberately broken fixture page ----------------
 
 # Chapter 1's "DRAM wafers grow a little, NAND wafers shrink" as it was published before issue 16
@@ -678,7 +643,7 @@ def fixture_page(browser):
     from supercycle.build import site as site_assets
 
     bundle = site_assets.cached_bundle_source(site_assets.DEFAULT_CACHE)
-    setup = site_assets.setup_source()
+    setup = site_assets.setup_source() + (ROOT / "_static" / "supercycle.js").read_text(encoding="utf-8")
     css = (ROOT / "_static" / "custom.css").read_text(encoding="utf-8")
     contexts = []
 
@@ -775,6 +740,19 @@ def test_gate_catches_charts_and_tables_past_the_column(fixture_page):
     assert any("#t-bare" in p and "cut off" in p for p in problems), text
 
 
+def test_gate_catches_a_clipped_formula_and_passes_one_that_scrolls(fixture_page):
+    from supercycle.build.site import mathml
+
+    wide = mathml("x = " + " + ".join(f"a_{{{i}}}" for i in range(40)), True)
+    page, _ = fixture_page(f'<div class="math">{wide}</div>', width=390)
+    # the site's CSS and runtime: the formula scrolls in a focusable box with a hint
+    assert layout_problems(page) == []
+    assert page.evaluate("() => document.querySelector('div.math').tabIndex") == 0
+    page.evaluate("() => { document.querySelector('div.math').style.overflowX = 'hidden'; }")
+    problems = page.evaluate(OVERFLOW_JS)
+    assert any(p.startswith('formula "x') and "cut off" in p for p in problems), problems
+
+
 def test_gate_catches_overlapping_chart_text(fixture_page):
     import altair as alt
     import pandas as pd
@@ -818,7 +796,8 @@ def test_gate_catches_console_errors_and_vega_warnings(fixture_page):
 @pytest.mark.parametrize("text", [
     "np.float64(6.97)", "['2027-2028', '2028']", "period '2027-2028' here", "range '115–130'",
     "in 2026.0 the", "residual 5.55e-16", "6.53e-14", "1e+06 wafers", "from 2,026 to 2,038",
-    "0.30000000000000004", "value nan", "<supercycle.nb.Html object at 0x7f00aa>"])
+    "0.30000000000000004", "value nan", "<supercycle.nb.Html object at 0x7f00aa>",
+    r"\(1/(1-f)\)", r"\[g = \frac{1}{2}\]", r"g_\text{bits}", "$$x$$"])
 def test_repr_patterns_catch(text):
     assert repr_problems(text), text
 
@@ -829,75 +808,41 @@ def test_repr_patterns_catch(text):
 def test_repr_patterns_leave_formatted_text_alone(text):
     assert repr_problems(text) == [], text
 
-# --- links ----------------------------------------------------------------------------------
+# --- links ---------------------------------------------------------------------------------
+# Sphinx checks every link it writes: the build runs it with `-n -W` (supercycle.build.run), so a
+# missing document, cross-reference, figure, equation or glue target, a `{ref}` or a Markdown
+# `[..](#anchor)` that resolves to nothing, fails the build. The resources pages load (scripts,
+# styles, images, fonts) are checked by test_page (Watch: every same-origin request succeeds).
+# What neither sees is checked here, on the built files: links in raw HTML (the notebooks' HTML
+# outputs, such as the ledger's and the tables' anchors into glued HTML, and HTML written in
+# Markdown), the front page's PDF link (the PDF is made by `make pdf`, checked by tests/test_pdf.py),
+# and links to files Sphinx copies without reading.
 
-class _LinksAndIds(html.parser.HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.hrefs: list[str] = []
-        self.ids: set[str] = set()
+def test_local_links_resolve(site):
+    """Every link within the site names a file of the site, and its #fragment an id in it."""
+    from bs4 import BeautifulSoup
 
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if a.get("id"):
-            self.ids.add(a["id"])
-        if tag == "a":
-            if a.get("name"):
-                self.ids.add(a["name"])
-            if a.get("href") is not None:
-                self.hrefs.append(a["href"])
-
-
-def _fetch(url: str) -> tuple[int, bytes, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as resp:
-            return resp.status, resp.read(), resp.headers.get_content_type()
-    except urllib.error.HTTPError as exc:
-        return exc.code, b"", ""
-
-
-def _parse(body: bytes) -> _LinksAndIds:
-    p = _LinksAndIds()
-    p.feed(body.decode("utf-8", errors="replace"))
-    return p
-
-
-def test_internal_links(server):
-    """Every same-origin link on every page resolves, and its #fragment names an id there."""
-    origin = urlsplit(server)
-    cache: dict[str, tuple[int, _LinksAndIds | None]] = {}
-
-    def get(url: str):
-        if url not in cache:
-            status, body, ctype = _fetch(url)
-            cache[url] = (status, _parse(body) if status == 200 and ctype == "text/html" else None)
-        return cache[url]
-
-    broken = []
-    checked = 0
-    for page_path in PAGES:
-        page_url = server + page_path
-        status, parsed = get(page_url)
-        if status != 200 or parsed is None:
-            broken.append(f"{page_path}: the page itself: HTTP {status}")
+    ids, links = {}, []
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site).as_posix()
+        if rel.startswith("_"):
             continue
-        for href in parsed.hrefs:
-            if not href or href.startswith(("mailto:", "javascript:", "data:", "tel:")):
-                continue
-            target = urljoin(page_url, href)
-            parts = urlsplit(target)
-            if (parts.scheme, parts.netloc) != (origin.scheme, origin.netloc):
-                continue  # another site: not followed (and never requested by the page itself)
-            doc, fragment = urldefrag(target)
-            if doc.endswith("/" + PDF_NAME) and not (SITE / PDF_NAME).exists():
-                continue  # the PDF edition is made by `make pdf` after `make book` (tests/test_pdf.py)
-            checked += 1
-            t_status, t_parsed = get(doc)
-            if t_status != 200:
-                broken.append(f"{page_path}: {href} -> HTTP {t_status}")
-                continue
-            fragment = unquote(fragment)
-            if fragment and t_parsed is not None and fragment not in t_parsed.ids:
-                broken.append(f"{page_path}: {href} -> no element with id '{fragment}'")
-    assert checked > 0 or not PAGES, "no internal links found at all: is the site built?"
-    assert not broken, f"{len(broken)} broken internal links:\n  " + "\n  ".join(sorted(set(broken)))
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        ids[rel] = {t["id"] for t in soup.find_all(id=True)} | {t["name"] for t in soup.find_all("a", attrs={"name": True})}
+        links += [(rel, a["href"]) for a in soup.find_all("a", href=True)]
+    broken, checked = [], 0
+    for page, href in links:
+        url = urlsplit(href)
+        if url.scheme or url.netloc:
+            continue  # another site, a data: download or mailto:, never followed by the page
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(url.path))) if url.path else page
+        target += "/index.html" if (site / target).is_dir() else ""
+        checked += 1
+        if target == PDF_NAME and not (site / PDF_NAME).exists():
+            continue  # made by `make pdf` after `make book`
+        if not (site / target).is_file():
+            broken.append(f"{page}: {href} -> no file {target}")
+        elif url.fragment and target in ids and unquote(url.fragment) not in ids[target]:
+            broken.append(f"{page}: {href} -> no element with id '{unquote(url.fragment)}' in {target}")
+    assert checked > 100, f"only {checked} links within the site: is it built?"
+    assert not broken, f"{len(broken)} broken links:\n  " + "\n  ".join(sorted(set(broken)))

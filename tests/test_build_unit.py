@@ -223,9 +223,10 @@ def test_normalize_is_idempotent():
 
 
 def test_build_info_names_the_scenario_and_changed_parameters():
-    assert "Scenario **base**, every chapter at its declared defaults" in B.build_info_markdown(make_plan())
+    from supercycle.cite import build_info_markdown
+    assert "Scenario **base**, every chapter at its declared defaults" in build_info_markdown(make_plan())
     bull = make_plan("bull")
-    text = B.build_info_markdown(bull)
+    text = build_info_markdown(bull)
     assert "Scenario **bull**" in text and bull.slug in text
     for ck, vals in bull.changed().items():
         for name in vals:

@@ -7,10 +7,12 @@ are byte-identical; changing one parameter re-executes that chapter only.
 from __future__ import annotations
 
 import os
+import queue
 import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import nbformat
@@ -20,7 +22,7 @@ from supercycle.build import run as B
 from supercycle.build.params import make_plan
 from supercycle.build.registry import CHAPTERS
 
-from conftest import notebook_text, cli, fake_site, snapshot
+from conftest import notebook_text, cli, fake_site, kill_tree, run, snapshot
 
 
 def _first_param(kind: str):
@@ -135,16 +137,19 @@ def test_failing_cell_exits_1_naming_chapter_cell_and_error_and_keeps_the_notebo
     assert not list((project / "_build").glob(".staging-*"))
 
 
-def test_a_notebook_outside_the_registry_is_an_error(project):
+def test_a_notebook_outside_the_table_of_contents_is_an_error(project):
     extra = project / "chapters" / "99_extra.ipynb"
     extra.write_text(nbformat.writes(nbformat.v4.new_notebook()))
     res = cli(project, "build", "--no-site", timeout=120)
-    assert res.returncode == 2 and "99_extra.ipynb is not registered" in res.stderr, res.stderr
-    extra.unlink()
+    assert res.returncode == 2 and "chapters/99_extra.ipynb is not listed in _toc.yml" in res.stderr, res.stderr
     toc = project / "_toc.yml"
     toc.write_text(toc.read_text() + "      - file: chapters/99_extra\n")
+    # listed, but without its parameter declaration supercycle/chapters/extra.py
     res = cli(project, "build", "--no-site", timeout=120)
-    assert res.returncode == 2 and "chapters/99_extra" in res.stderr, res.stderr
+    assert res.returncode == 2 and "supercycle/chapters/extra.py" in res.stderr, res.stderr
+    extra.unlink()  # listed, but no file at all
+    res = cli(project, "build", "--no-site", timeout=120)
+    assert res.returncode == 2 and "_toc.yml lists chapters/99_extra" in res.stderr, res.stderr
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
@@ -157,35 +162,43 @@ def test_interrupting_a_build_keeps_the_previous_site(project, sig):
     proc = subprocess.Popen([sys.executable, "-m", "supercycle", "build", "--no-cache", "--jobs", "2"],
                             cwd=project, env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE,
                             text=True, start_new_session=True)
-    # wait until a chapter is executing, then interrupt the whole process group (as a terminal does)
-    deadline = time.monotonic() + 120
-    seen = ""
-    while time.monotonic() < deadline:
-        line = proc.stderr.readline()
-        seen += line
-        if "start" in line:
-            break
-    assert "start" in seen, seen
-    time.sleep(1.5)
-    if sig == signal.SIGINT:
-        os.killpg(proc.pid, sig)
-    else:
-        proc.send_signal(sig)
-    out, err = proc.communicate(timeout=120)
-    assert proc.returncode == (143 if sig == signal.SIGTERM else 130), seen + err
-    assert "interrupted" in err
-    assert snapshot(project) == before
-    time.sleep(2)
-    assert not list((project / "_build").glob(".staging-*"))
-    import psutil
-    left = []
-    for p in psutil.process_iter(["cmdline", "cwd"]):
-        try:
-            if p.info["cwd"] and str(project) in p.info["cwd"]:
-                left.append(" ".join(p.info["cmdline"] or []))
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            pass
-    assert left == [], f"processes left running: {left}"
+    try:  # on every way out (a timeout, a failed assertion), the build and its kernels are killed
+        # wait until a chapter is executing (read in a thread: a silent child cannot hang the
+        # test), then interrupt the whole process group (as a terminal does)
+        lines: queue.Queue = queue.Queue()
+        reader = threading.Thread(target=lambda: [lines.put(l) for l in proc.stderr], daemon=True)
+        reader.start()
+        deadline, seen = time.monotonic() + 120, ""
+        while "start" not in seen and time.monotonic() < deadline:
+            try:
+                seen += lines.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+        assert "start" in seen, seen
+        time.sleep(1.5)
+        if sig == signal.SIGINT:
+            os.killpg(proc.pid, sig)
+        else:
+            proc.send_signal(sig)
+        proc.wait(timeout=120)
+        reader.join(timeout=10)
+        err = "".join(lines.queue)
+        assert proc.returncode == (143 if sig == signal.SIGTERM else 130), seen + err
+        assert "interrupted" in err
+        assert snapshot(project) == before
+        time.sleep(2)
+        assert not list((project / "_build").glob(".staging-*"))
+        import psutil
+        left = []
+        for p in psutil.process_iter(["cmdline", "cwd"]):
+            try:
+                if p.info["cwd"] and str(project) in p.info["cwd"]:
+                    left.append(" ".join(p.info["cmdline"] or []))
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                pass
+        assert left == [], f"processes left running: {left}"
+    finally:
+        kill_tree(proc)
 
 
 def test_two_default_builds_give_identical_notebooks(project):
@@ -253,8 +266,8 @@ def test_papermill_direct_bad_and_unknown_parameters_give_one_line(tmp_path):
     papermill = os.path.join(os.path.dirname(sys.executable), "papermill")
     for args, words in ([["-p", P_F.name, f"{above:g}"], [f"{CH_F.key}.{P_F.name}", "allowed:"]],
                         [["-p", "nosuch", "1"], [f"{CH_F.key}.nosuch", "unknown parameter"]]):
-        res = subprocess.run([papermill, CH_F.notebook, str(tmp_path / "out.ipynb"), "--no-progress-bar", *args],
-                             cwd=CH_F.path.parent, env=env, capture_output=True, text=True, timeout=300)
+        res = run([papermill, CH_F.notebook, str(tmp_path / "out.ipynb"), "--no-progress-bar", *args],
+                  cwd=CH_F.path.parent, env=env, timeout=300)
         assert res.returncode != 0, res.stderr
         lines = [l for l in res.stderr.splitlines()
                  if l.strip() and not l.startswith(("Input Notebook", "Output Notebook", "[IPKernelApp]", "Executing", "Passed unknown parameter"))]
@@ -276,8 +289,7 @@ def test_params_into_a_closed_pipe_says_nothing(project):
     read, write = os.pipe()
     os.close(read)
     try:
-        res = subprocess.run([sys.executable, "-m", "supercycle", "params"], cwd=project, stdout=write,
-                             stderr=subprocess.PIPE, text=True, timeout=120)
+        res = run([sys.executable, "-m", "supercycle", "params"], cwd=project, stdout=write, timeout=120)
     finally:
         os.close(write)
     assert "Traceback" not in res.stderr and "BrokenPipeError" not in res.stderr, res.stderr
@@ -315,3 +327,20 @@ def test_measure_is_passed_its_arguments(monkeypatch):
     monkeypatch.setattr(supercycle.chapters.streamdq_measure, "main", lambda argv=None: seen.append(argv) or 0, raising=False)
     assert cli.main(["measure", "--out", "x.csv"]) == 0
     assert seen == [["--out", "x.csv"]]
+
+
+def test_a_command_that_times_out_leaves_no_process_behind(tmp_path):
+    """conftest.run, which every test here uses for builds and papermill: on a timeout the command,
+    its process group and its descendants in sessions of their own (as Jupyter kernels are) die."""
+    import psutil
+    pids = tmp_path / "pids"
+    script = ("import os, subprocess, sys, time\n"
+              "a = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'])\n"
+              "b = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'], start_new_session=True)\n"
+              f"open({str(pids)!r}, 'w').write(f'{{os.getpid()}} {{a.pid}} {{b.pid}}')\n"
+              "time.sleep(600)\n")
+    with pytest.raises(subprocess.TimeoutExpired):
+        run([sys.executable, "-c", script], timeout=5)
+    alive = [pid for pid in map(int, pids.read_text().split())
+             if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
+    assert alive == []

@@ -1,4 +1,5 @@
-"""supercycle.build.site: the offline Vega bundle and the VEGA_DEBUG setup the site loads.
+"""supercycle.build.site: the offline Vega bundle and the VEGA_DEBUG setup the site loads, the
+maths rendered as MathML at build time, and the site runtime's place in the Sphinx config.
 
 The browser check that charts really draw from these files is tests/test_browser.py; here we
 check the files against what Altair's own HTML output asks for.
@@ -35,9 +36,7 @@ def test_files_written_in_load_order(static):
     assert names == ["vega-bundle.js", "vega-setup.js"]
     for name in names:
         assert (d / name).is_file() and (d / name).stat().st_size > 0
-    # The MathJax stand-in is written too, but it is Sphinx's `mathjax_path`, not an html_js_file.
-    assert (d / site_assets.MATH_NAME).read_text() == site_assets.MATH_JS
-    assert "https://" not in site_assets.MATH_JS.replace("http://www.w3.org/1998/Math/MathML", "")
+    assert sorted(p.name for p in d.iterdir()) == sorted(names)
 
 
 def test_setup_declares_exactly_the_versions_altair_html_checks(static):
@@ -76,12 +75,12 @@ def test_output_is_deterministic_and_the_cache_gives_the_same_bytes(static, tmp_
         site_assets.write_static(out, cache_dir=cache)
         for name in ("vega-bundle.js", "vega-setup.js"):
             assert (out / name).read_bytes() == (d / name).read_bytes(), run
-    assert [p.name for p in cache.iterdir()] == [site_assets._cache_name()]
+    assert [p.name for p in cache.iterdir()] == [site_assets.cache_name()]
 
 
 def test_cache_is_reused_when_valid_and_ignored_when_truncated(static, tmp_path):
     d, _ = static
-    cached = tmp_path / site_assets._cache_name()
+    cached = tmp_path / site_assets.cache_name()
     # A valid-looking cached bundle (ends the wrapper, assigns the globals) is used as is...
     fake = "/* cached */\n(function () {\nwindow.vegaEmbed=1;window.vega=2;window.vegaLite=3;\n})();\n"
     cached.write_text(fake)
@@ -99,3 +98,52 @@ def test_unchanged_files_are_not_rewritten(static):
     before = {n: (d / n).stat().st_mtime_ns for n in names}
     site_assets.write_static(d, cache_dir=None)
     assert {n: (d / n).stat().st_mtime_ns for n in names} == before
+
+
+def test_the_config_loads_the_scripts_in_order_and_renders_maths_as_mathml():
+    import yaml
+    from supercycle import ROOT
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["sphinx"]
+    # the bundle, then the versions Altair checks, then the runtime that wraps vegaEmbed
+    assert config["config"]["html_js_files"] == ["vega-bundle.js", "vega-setup.js", "supercycle.js"]
+    assert (ROOT / "_static" / "supercycle.js").is_file()
+    assert "supercycle.build.site" in config["extra_extensions"]
+    assert config["config"]["html_math_renderer"] == "mathml" and "mathjax_path" not in config["config"]
+
+
+@pytest.mark.parametrize("tex, display, parts", [
+    # chapter 5's Amdahl bound, inline: 1 / ((1 - f) + f / s) as numbers, identifiers, operators
+    (r"1/((1-f) + f/s)", False, ["<mn>1</mn>", "<mi>f</mi>", "<mi>s</mi>", "&#x02212;"]),
+    # chapter 1's identity, displayed: a fraction, subscripts written with \text, an arrow
+    (r"g_\text{bits} = \frac{1 + g_\text{revenue}}{1 + g_\text{ASP}} - 1 \quad\Rightarrow", True,
+     ["<mfrac>", "<msub><mi>g</mi><mtext>bits</mtext></msub>", "&#x021D2;", 'display="block"']),
+])
+def test_mathml_of_the_sites_tex(tex, display, parts):
+    out = site_assets.mathml(tex, display)
+    assert out.startswith("<math") and out.endswith("</math>")
+    for part in parts:
+        assert part in out, (part, out)
+    assert "\\" not in out  # no TeX left
+
+
+@pytest.mark.parametrize("tex", [r"\unknowncommand x", r"\frac{1}{", "x^"])
+def test_tex_that_cannot_be_rendered_raises(tex):
+    # the Sphinx renderer turns this into a build warning, which -W makes an error
+    with pytest.raises(Exception):
+        site_assets.mathml(tex, False)
+
+
+def test_every_formula_in_the_book_converts():
+    """Every $...$ and $$...$$ in the chapters' markdown converts (the build would fail otherwise)."""
+    import json
+    from supercycle import ROOT
+    found = []
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] == "markdown":
+                text = "".join(cell["source"])
+                found += re.findall(r"\$\$(.+?)\$\$", text, re.S)
+                found += re.findall(r"(?<!\$)\$([^$\n]+)\$(?!\$)", re.sub(r"\$\$.+?\$\$", "", text, flags=re.S))
+    assert len(found) >= 6, found  # chapter 1: a display and two inline; chapter 5: four inline
+    for tex in found:
+        assert site_assets.mathml(tex, False).startswith("<math")

@@ -1,14 +1,17 @@
-"""The chapters of the book, in reading order: one place that names them.
+"""The chapters of the book, in reading order, as `_toc.yml` lists them (the one list of them).
 
-Each executable chapter is a notebook in `chapters/` whose parameters are declared in
+A chapter is a notebook `chapters/<NN>_<key>.ipynb` in `_toc.yml` (its key is the name after the
+first underscore: `03_hbf` is `hbf`), with its parameters declared in
 `supercycle/chapters/<key>.py` as a pydantic model `Params` (a `supercycle.declare.ChapterParams`).
-A notebook that is not registered here, or a registered chapter without its notebook or its place
-in `_toc.yml`, is an error (`check_layout`), never skipped.
+A notebook in `chapters/` that `_toc.yml` does not list, an entry with no file, or a chapter without
+its module is an error (`check_layout`), never skipped.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import import_module
+
+import yaml
 
 from supercycle import ROOT
 
@@ -17,7 +20,6 @@ from supercycle import ROOT
 class Chapter:
     key: str          # short name used on the command line and in scenario files
     notebook: str     # file name in chapters/
-    title: str
 
     @property
     def path(self):
@@ -30,16 +32,22 @@ class Chapter:
         return specs(import_module(f"supercycle.chapters.{self.key}").Params)
 
 
-CHAPTERS: tuple[Chapter, ...] = (
-    Chapter("memory_supercycle", "01_memory_supercycle.ipynb", "The memory supercycle"),
-    Chapter("shortage", "07_shortage.ipynb", "Supply, demand and the end of the shortage"),
-    Chapter("hbm_competition", "02_hbm_competition.ipynb", "HBM competition"),
-    Chapter("hbf", "03_hbf.ipynb", "HBF: high-bandwidth flash"),
-    Chapter("packaging", "04_packaging.ipynb", "Advanced packaging"),
-    Chapter("streamdq", "05_streamdq.ipynb", "StreamDQ"),
-    Chapter("fact_check", "06_fact_check.ipynb", "The fact-check ledger"),
-    Chapter("sources_and_data", "a1_sources_and_data.ipynb", "Sources and data"),
-)
+def toc_files() -> list[str]:
+    """Every `file:` entry of _toc.yml, in reading order, without its suffix (`chapters/03_hbf`)."""
+    def walk(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("file"), str):
+                yield node["file"].removesuffix(".ipynb").removesuffix(".md")
+            node = list(node.values())
+        for v in node if isinstance(node, list) else ():
+            yield from walk(v)
+    toc = ROOT / "_toc.yml"
+    return list(walk(yaml.safe_load(toc.read_text(encoding="utf-8")) if toc.exists() else None))
+
+
+CHAPTERS: tuple[Chapter, ...] = tuple(
+    Chapter(f.split("/")[-1].split("_", 1)[-1], f.split("/")[-1] + ".ipynb") for f in toc_files()
+    if f.startswith("chapters/") and (ROOT / f"{f}.ipynb").is_file())
 
 
 class UnknownChapter(KeyError):
@@ -55,30 +63,12 @@ def chapter(name: str) -> Chapter:
 
 
 def check_layout() -> list[str]:
-    """Every way chapters/, _toc.yml and CHAPTERS disagree, one line each (empty: consistent)."""
-    import yaml
-    registered = {ch.notebook for ch in CHAPTERS}
-    problems = [f"chapters/{p.name} is not registered in supercycle/build/registry.py CHAPTERS"
-                for p in sorted((ROOT / "chapters").glob("*.ipynb")) if p.name not in registered]
-    problems += [f"chapter {ch.key}: chapters/{ch.notebook} does not exist" for ch in CHAPTERS if not ch.path.exists()]
-    toc = ROOT / "_toc.yml"
-    files: set[str] = set()
-
-    def walk(node):
-        if isinstance(node, dict):
-            if isinstance(node.get("file"), str):
-                files.add(node["file"].removesuffix(".ipynb").removesuffix(".md"))
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(yaml.safe_load(toc.read_text(encoding="utf-8")) if toc.exists() else None)
-    stems = {f"chapters/{n.removesuffix('.ipynb')}" for n in registered}
-    problems += [f"_toc.yml lists {f}, which is neither a registered chapter nor a file in chapters/"
-                 for f in sorted(files) if f.startswith("chapters/") and f not in stems
-                 and not (ROOT / f"{f}.md").exists()]
-    problems += [f"chapter {ch.key} is registered but not listed in _toc.yml" for ch in CHAPTERS
-                 if f"chapters/{ch.notebook.removesuffix('.ipynb')}" not in files]
+    """Every way chapters/, _toc.yml and supercycle/chapters/ disagree, one line each."""
+    listed = set(toc_files())
+    problems = [f"chapters/{p.name} is not listed in _toc.yml (every notebook in chapters/ is a chapter)"
+                for p in sorted((ROOT / "chapters").glob("*.ipynb")) if f"chapters/{p.stem}" not in listed]
+    problems += [f"_toc.yml lists {f}, which is neither a notebook nor a page" for f in sorted(listed)
+                 if not (ROOT / f"{f}.ipynb").is_file() and not (ROOT / f"{f}.md").is_file()]
+    problems += [f"chapter {ch.key} ({ch.notebook}) has no supercycle/chapters/{ch.key}.py" for ch in CHAPTERS
+                 if not (ROOT / "supercycle" / "chapters" / f"{ch.key}.py").is_file()]
     return problems

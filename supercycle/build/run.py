@@ -10,15 +10,16 @@
    (a digest in its metadata), so a notebook re-executed by hand is executed again.
 4. The other chapters run in a process pool, one `papermill.execute_notebook` per chapter.
 5. Executed notebooks are normalised so that rebuilds are byte-identical.
-6. Jupyter Book builds the site from a staging copy of the book (warnings are errors).
+6. Jupyter Book builds the site from a staging copy of the book (warnings are errors), with the
+   offline chart scripts of `site.write_static`; a site whose staged book is unchanged is kept.
 7. Only when everything has succeeded are the notebooks and the site swapped into place; a
    failed chapter's executed notebook is kept as `_build/failed/<chapter>.ipynb`.
 """
 from __future__ import annotations
 
 import ast
-import functools
 import hashlib
+import importlib.util
 import json
 import multiprocessing
 import os
@@ -28,9 +29,8 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import nbformat
@@ -54,8 +54,7 @@ class BuildError(RuntimeError):
 # --- what a chapter reads, and its cache key ----------------------------------------------------
 
 def _files(folder: Path, suffix: str = "") -> set[Path]:
-    return {p for p in folder.rglob(f"*{suffix}") if p.is_file() and "__pycache__" not in p.parts
-            and not p.name.startswith(".")}
+    return {p for p in folder.rglob(f"*{suffix}") if p.is_file() and not p.name.startswith(".")}
 
 
 def _module_file(name: str) -> Path | None:
@@ -63,50 +62,36 @@ def _module_file(name: str) -> Path | None:
     return next((p for p in (base.with_suffix(".py"), base / "__init__.py") if p.is_file()), None)
 
 
-def _imported(tree: ast.AST, module: str = "", is_pkg: bool = False) -> set[str]:
-    """Names of the `supercycle` modules a parsed module or cell may import (also `from pkg import mod`)."""
-    out, todo = set(), list(tree.body)
-    while todo:  # statements only (imports are statements), including nested blocks
-        node = todo.pop()
-        todo += [n for f in ("body", "orelse", "finalbody", "handlers", "cases") for n in getattr(node, f, ())
-                 if isinstance(n, (ast.stmt, ast.excepthandler, ast.match_case))]
+def _imports(source: str, module: str = "", is_pkg: bool = False) -> set[str]:
+    """The `supercycle` modules that a module or cell may import, anywhere in it (for
+    `from pkg import name`, also `pkg.name`, in case `name` is a module)."""
+    package = module if is_pkg else module.rpartition(".")[0]
+    out = set()
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             out |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom):
-            parts = module.split(".")[:None if is_pkg else -1]
-            base = node.module or ""
-            if node.level:
-                base = ".".join(parts[:len(parts) - node.level + 1] + ([node.module] if node.module else []))
+            base = importlib.util.resolve_name("." * node.level + (node.module or ""), package)
             out |= {base} | {f"{base}.{a.name}" for a in node.names}
     return {m for m in out if m.split(".")[0] == "supercycle"}
 
 
-@functools.lru_cache(maxsize=None)
-def _module_imports(path: Path, name: str, _stamp: tuple) -> frozenset:
-    return frozenset(_imported(ast.parse(path.read_bytes()), name, path.name == "__init__.py"))
-
-
 def package_modules(code: list[str]) -> tuple[set[Path], set[str]] | None:
-    """(the package files that cells of `code` import, with their own imports and parent packages;
-    the modules the cells import themselves). None if a cell cannot be parsed."""
-    direct = set()
-    for src in code:
-        if "supercycle" not in src:
-            continue
-        try:
-            direct |= _imported(ast.parse(re.sub(r"(?m)^(\s*)[%!].*$", r"\1pass", src)))
-        except SyntaxError:
-            return None
-    files: set[Path] = set()
-    todo = set(direct)
-    while todo:
-        parts = todo.pop().split(".")
-        for i in range(1, len(parts) + 1):
-            path = _module_file(".".join(parts[:i]))
-            if path is not None and path not in files:
-                files.add(path)
-                st = path.stat()
-                todo |= _module_imports(path, ".".join(parts[:i]), (st.st_mtime_ns, st.st_size))
+    """(the package files that the cells `code` import, followed through their own imports, with
+    their parent packages; the modules the cells import themselves). None if a cell or a module
+    cannot be parsed (then the caller keys on the whole package)."""
+    try:
+        direct = set().union(*(_imports(re.sub(r"(?m)^(\s*)[%!].*$", r"\1pass", src)) for src in code))
+        files, todo = set(), set(direct)
+        while todo:
+            parts = todo.pop().split(".")
+            for name in (".".join(parts[:i]) for i in range(1, len(parts) + 1)):
+                path = _module_file(name)
+                if path is not None and path not in files:
+                    files.add(path)
+                    todo |= _imports(path.read_text(encoding="utf-8"), name, path.name == "__init__.py")
+    except (SyntaxError, ImportError):
+        return None
     return files, direct
 
 
@@ -171,20 +156,6 @@ def normalize(nb, chapter_key: str, key: str, changed: dict) -> None:
     stamp it with its cache key and the digest of its outputs."""
     nb.metadata.pop("papermill", None)
     nb.metadata.pop("supercycle", None)
-    ids: dict[str, str] = {}
-
-    def stable_id(match: re.Match) -> str:
-        return ids.setdefault(match.group(0), f"altair-viz-{chapter_key.replace('_', '-')}-{len(ids) + 1}")
-
-    def fix(val):
-        if isinstance(val, str):
-            return ALTAIR_ID.sub(stable_id, val)
-        if isinstance(val, list):
-            return [fix(v) for v in val]
-        if isinstance(val, dict):
-            return {k: fix(v) for k, v in val.items()}
-        return val
-
     for i, cell in enumerate(nb.cells):
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
@@ -192,10 +163,11 @@ def normalize(nb, chapter_key: str, key: str, changed: dict) -> None:
         tags = cell.metadata.get("tags", [])
         if "injected-parameters" in tags and "remove-cell" not in tags:
             cell.metadata["tags"] = tags + ["remove-cell"]
-        for out in cell.get("outputs", []):
-            for field in ("data", "text"):
-                if field in out:
-                    out[field] = fix(out[field])
+    # Altair's random chart ids become the chapter's, numbered in order of first appearance.
+    ids: dict[str, str] = {}
+    cells = ALTAIR_ID.sub(lambda m: ids.setdefault(m.group(0), f"altair-viz-{chapter_key.replace('_', '-')}-{len(ids) + 1}"),
+                          json.dumps(nb.cells, ensure_ascii=False))
+    nb.cells = nbformat.from_dict(json.loads(cells))
     nb.metadata["supercycle"] = {"cache_key": key, "chapter": chapter_key, "parameters": changed}
     nb.metadata["supercycle"]["outputs"] = outputs_digest(json.loads(nbformat.writes(nb)))
 
@@ -214,23 +186,15 @@ def _init_worker(root: str) -> None:
 def _execute(src: str, out: str, params: dict) -> dict | None:
     """One chapter, in a pool worker. Returns None, or {cell, ename, evalue} of the failure."""
     import papermill
-    from jupyter_client import AsyncKernelManager
-    from traitlets import default
+    from traitlets.config import Config
 
-    class IPCKernelManager(AsyncKernelManager):
-        """Kernels on Unix sockets of their own: TCP ports picked by kernels starting at the same
-        time (on a shared machine) collide, and the kernel dies before it starts."""
-        @default("transport")
-        def _transport(self):
-            return "ipc"
-
-        @default("ip")
-        def _ip(self):
-            return os.path.join(tempfile.gettempdir(), f"supercycle-kernel-{os.getpid()}-{id(self)}")
-
+    # Kernels on Unix sockets of their own (one kernel per worker at a time): TCP ports picked by
+    # kernels starting at the same time (on a shared machine) collide, and the kernel dies.
+    socket = os.path.join(tempfile.gettempdir(), f"supercycle-kernel-{os.getpid()}")
+    ipc = Config(KernelManager={"transport": "ipc", "ip": socket})
     try:
         papermill.execute_notebook(src, out, parameters=params, cwd=str(Path(src).parent), progress_bar=False,
-                                   request_save_on_cell_execute=False, kernel_manager_class=IPCKernelManager)
+                                   request_save_on_cell_execute=False, config=ipc)
     except papermill.PapermillExecutionError as exc:
         nb = nbformat.read(out, as_version=4)  # papermill put a marker cell first: skip it
         cells = [c for c in nb.cells if "papermill-error-cell-tag" not in c.metadata.get("tags", [])]
@@ -244,22 +208,27 @@ def _execute(src: str, out: str, params: dict) -> dict | None:
 
 
 def _kill_workers() -> None:
-    """Kill the pool's workers and the kernels they started (kernels run in their own sessions)."""
+    """Kill the pool's workers and the kernels they started (kernels run in their own sessions).
+    The workers are reaped by multiprocessing itself: one reaped behind its back (by psutil) stays
+    alive to the pool, whose shutdown then spins for ever at interpreter exit."""
     import psutil
-    procs = []
-    for child in multiprocessing.active_children():
+    workers, kernels = multiprocessing.active_children(), []
+    for w in workers:
         try:
-            p = psutil.Process(child.pid)
+            p = psutil.Process(w.pid)
             p.suspend()  # so that it starts no kernel between the listing and the kill
-            procs += p.children(recursive=True) + [p]
+            kernels += p.children(recursive=True)
         except psutil.NoSuchProcess:
             pass
-    for p in procs:
+    for k in kernels:
         try:
-            p.kill()
+            k.kill()
         except psutil.NoSuchProcess:
             pass
-    psutil.wait_procs(procs, timeout=10)
+    for w in workers:
+        w.kill()
+        w.join(10)
+    psutil.wait_procs(kernels, timeout=10)
 
 
 def _say_once(failures: list[tuple[str, object, str]]) -> str:
@@ -272,133 +241,90 @@ def _say_once(failures: list[tuple[str, object, str]]) -> str:
 
 
 def execute_chapters(plan: Plan, staging: Path, dest_chapters: Path, jobs: int, use_cache: bool,
-                     force: set[str] = frozenset(), log=print, while_running=None) -> list[tuple]:
+                     force: set[str] = frozenset(), log=print) -> list[tuple]:
     """Execute (or reuse) every chapter's notebook into `staging`; return [(chapter, key,
-    changed values)]. `while_running()` is called once the chapters are queued (and the workers
-    forked), or at once if every chapter is cached. Raises BuildError."""
+    changed values)]. Raises BuildError."""
     from tqdm import tqdm
     planned, to_run = [], []
     for ch in CHAPTERS:
         injected = plan.changed().get(ch.key, {})
         key = cache_key(ch, {**plan.values[ch.key], **plan.scenarios(ch.key)})
         planned.append((ch, key, injected))
-        reused = None
-        if use_cache and ch.key not in force:
-            reused = cached_notebook(key, [dest_chapters / ch.notebook, ch.path, CACHE / f"{key}.ipynb"])
+        reused = use_cache and ch.key not in force and cached_notebook(
+            key, [dest_chapters / ch.notebook, ch.path, CACHE / f"{key}.ipynb"])
         if reused:
             shutil.copyfile(reused, staging / ch.notebook)
             log(f"  cached   {ch.key} (unchanged)")
         else:
             to_run.append((ch, key, injected))
-    failures = []
-    bar = tqdm(total=len(to_run), unit="chapter", file=sys.stderr, disable=None, leave=False)
-    pool = None
+    if not to_run:
+        return planned
+    import papermill  # noqa: F401 (imported once here, so that the forked workers have it)
+    failures, kept, t0 = [], [], time.monotonic()
+    pool = ProcessPoolExecutor(min(jobs, len(to_run)), multiprocessing.get_context("fork"),
+                               initializer=_init_worker, initargs=(str(ROOT),))
     try:
-        if to_run:
-            import papermill  # noqa: F401 (imported once here, so the forked workers have it)
-            pool = ProcessPoolExecutor(min(jobs, len(to_run)), multiprocessing.get_context("fork"),
-                                       initializer=_init_worker, initargs=(str(ROOT),))
         futures = {}
-        for job in to_run:
-            ch = job[0]
-            params = {**job[2], **plan.scenarios(ch.key)}  # changed values, and the scenarios it shows
-            futures[pool.submit(_execute, str(ch.path), str(staging / ch.notebook), params)] = (job, time.monotonic())
+        for ch, key, injected in to_run:
+            params = {**injected, **plan.scenarios(ch.key)}  # changed values, and the scenarios it shows
+            futures[pool.submit(_execute, str(ch.path), str(staging / ch.notebook), params)] = (ch, key, injected)
             tqdm.write(f"  start    {ch.key}", file=sys.stderr)
-        if while_running:
-            while_running()
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-            for fut in done:
-                (ch, key, injected), t0 = futures[fut]
-                try:
-                    err = fut.result()
-                except Exception as exc:  # the worker died
-                    err = {"cell": None, "ename": type(exc).__name__, "evalue": str(exc)}
-                bar.update()
-                out = staging / ch.notebook
-                if err is None:
-                    nb = nbformat.read(out, as_version=4)
-                    normalize(nb, ch.key, key, injected)
-                    nbformat.write(nb, out)
-                    CACHE.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(out, CACHE / f".{key}.tmp")
-                    os.replace(CACHE / f".{key}.tmp", CACHE / f"{key}.ipynb")
-                    tqdm.write(f"  done     {ch.key} at {time.monotonic() - t0:.1f}s", file=sys.stderr)
-                else:
-                    evalue = str(err["evalue"]).strip()
-                    evalue = evalue if len(evalue) <= 400 else evalue[:400] + " [...]"
-                    failures.append((ch.key, err["cell"], f"{err['ename']}: {evalue}".rstrip(": ")))
-                    if out.exists():
-                        FAILED.mkdir(parents=True, exist_ok=True)
-                        shutil.copyfile(out, FAILED / ch.notebook)
-                    tqdm.write(f"  FAILED   {ch.key} at {time.monotonic() - t0:.1f}s", file=sys.stderr)
-    except BaseException:
-        if pool is not None:
-            _kill_workers()
-            pool.shutdown(wait=False, cancel_futures=True)
+        for fut in tqdm(as_completed(futures), total=len(futures), unit="chapter", file=sys.stderr,
+                        disable=None, leave=False):
+            ch, key, injected = futures[fut]
+            try:
+                err = fut.result()
+            except Exception as exc:  # the worker died
+                err = {"cell": None, "ename": type(exc).__name__, "evalue": str(exc)}
+            out = staging / ch.notebook
+            if err is None:
+                nb = nbformat.read(out, as_version=4)
+                normalize(nb, ch.key, key, injected)
+                nbformat.write(nb, out)
+                CACHE.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(out, CACHE / f".{key}.tmp")
+                os.replace(CACHE / f".{key}.tmp", CACHE / f"{key}.ipynb")
+                tqdm.write(f"  done     {ch.key} at {time.monotonic() - t0:.1f}s", file=sys.stderr)
+            else:
+                evalue = str(err["evalue"]).strip()
+                evalue = evalue if len(evalue) <= 400 else evalue[:400] + " [...]"
+                failures.append((ch.key, err["cell"], f"{err['ename']}: {evalue}".rstrip(": ")))
+                if out.exists():
+                    FAILED.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(out, FAILED / ch.notebook)
+                    kept.append(str((FAILED / ch.notebook).relative_to(ROOT)))
+                tqdm.write(f"  FAILED   {ch.key} at {time.monotonic() - t0:.1f}s", file=sys.stderr)
+    except BaseException:  # Ctrl-C, SIGTERM: stop the workers and their kernels at once
+        _kill_workers()
+        pool.shutdown(wait=False, cancel_futures=True)
         raise
-    finally:
-        bar.close()
-    if pool is not None:
-        pool.shutdown()
+    pool.shutdown()
     if failures:
-        kept = [str((FAILED / ch.notebook).relative_to(ROOT)) for ch in CHAPTERS
-                if ch.key in {f[0] for f in failures} and (FAILED / ch.notebook).exists()]
         raise BuildError(_say_once(failures) + (f"\nthe failed notebooks are kept: {', '.join(kept)}" if kept else ""))
     return planned
 
 
 # --- the site -----------------------------------------------------------------------------------
 
-def build_info_markdown(plan: Plan) -> str:
-    lines = [":::{admonition} How this site was built", ":class: note", ""]
-    if plan.is_default:
-        lines.append("Scenario **base**, every chapter at its declared defaults "
-                     "(`python -m supercycle params` lists them).")
-    else:
-        lines += [f"Scenario **{plan.scenario}**" + (" with overrides" if plan.overrides else "")
-                  + f" (folder `_build/scenarios/{plan.slug}`). Parameters that differ from the defaults:", ""]
-        rows = [f"| {ck} | `{name}` | {val} |" for ck, vals in plan.changed().items() for name, val in vals.items()]
-        lines += ["| Chapter | Parameter | Value |", "|---|---|---|", *rows] if rows else \
-            ["none (the scenario sets every parameter to its default)."]
-    return "\n".join(lines + [":::", ""])
-
-
-def cite_markdown(plan: Plan) -> str:
-    """The front page's "Cite this report" block: the edition, and the scenario if not the base."""
-    from supercycle import cite
-
-    # A named scenario is cited by its name (its file lists the values); overrides one by one.
-    overrides: dict[str, dict] = {}
-    for chapter_key, name, value in plan.overrides:
-        overrides.setdefault(chapter_key, {})[name] = value
-    note = "" if plan.is_default else cite.scenario_note(plan.scenario, overrides)
-    return cite.markdown(cite.edition_date(), note)
-
-
-def stage_book(book: Path, executed: Path, plan: Plan, assets: Path) -> None:
-    """Copy the book's sources, the executed notebooks and the prepared `assets` into `book`."""
+def stage_book(book: Path, executed: Path, plan: Plan) -> None:
+    """Copy the book's sources and the executed notebooks into `book`, write the offline chart
+    scripts into its _static, and fill in the front page's build and citation blocks."""
+    from supercycle.cite import build_info_markdown, cite_markdown
+    from .site import write_static
     missing = [name for name in BOOK_FILES if not (ROOT / name).exists()]
     if missing:
         raise BuildError(f"the book is missing {', '.join(missing)}")
-    book.mkdir(parents=True)
-    if (ROOT / "_static").is_dir():
-        shutil.copytree(ROOT / "_static", book / "_static",
-                        ignore=shutil.ignore_patterns("vega-bundle.js", "vega-setup.js"))
-    (book / "_static").mkdir(exist_ok=True)
+    shutil.copytree(ROOT / "_static", book / "_static")
+    write_static(book / "_static")
     for name in BOOK_FILES:
         shutil.copyfile(ROOT / name, book / name)
-    for asset in sorted(assets.iterdir()):
-        shutil.copyfile(asset, book / "_static" / asset.name)
     (book / "chapters").mkdir()
     for src in sorted((ROOT / "chapters").glob("*.md")) + sorted(executed.glob("*.ipynb")):
         shutil.copyfile(src, book / "chapters" / src.name)
-    index = book / "index.md"
-    text = index.read_text(encoding="utf-8")
+    text = (book / "index.md").read_text(encoding="utf-8")
     for marker, block in (("<!-- build-info -->", build_info_markdown(plan)), ("<!-- cite -->", cite_markdown(plan))):
         text = text.replace(marker, block) if marker in text else text + "\n" + block
-    index.write_text(text, encoding="utf-8")
+    (book / "index.md").write_text(text, encoding="utf-8")
 
 
 def book_digest(book: Path) -> str:
@@ -447,30 +373,14 @@ def build(plan: Plan, jobs: int, use_cache: bool = True, site: bool = True,
     BUILD.mkdir(exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=BUILD))
     try:
-        executed, assets, book = staging / "executed", staging / "assets", staging / "book"
+        executed, book = staging / "executed", staging / "book"
         executed.mkdir()
-
-        errors: list[Exception] = []
-
-        def make_assets():  # the offline chart scripts (seconds of uninterruptible bundling)
-            from .site import write_static
-            try:
-                write_static(assets)
-            except Exception as exc:
-                errors.append(exc)
-        # Made in a thread while the chapters execute, started once the pool's workers are forked.
-        assets_thread = threading.Thread(target=make_assets, daemon=True)
         t0 = time.monotonic()
-        done = execute_chapters(plan, executed, dest_chapters, jobs, use_cache, force, log,
-                                assets_thread.start if site else None)
+        done = execute_chapters(plan, executed, dest_chapters, jobs, use_cache, force, log)
         log(f"chapters ready in {time.monotonic() - t0:.1f}s")
         new_html = None
         if site:
-            while assets_thread.is_alive():
-                assets_thread.join(0.2)  # short joins: Ctrl-C still stops the build at once
-            if errors:
-                raise BuildError(f"could not write the offline chart scripts: {errors[0]}")
-            stage_book(book, executed, plan, assets)
+            stage_book(book, executed, plan)
             key = book_digest(book)
             key_file = dest_html / SITE_KEY_FILE
             if use_cache and key_file.exists() and key_file.read_text() == key:
