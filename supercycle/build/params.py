@@ -65,11 +65,9 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 
 def _read_scenario(name: str) -> dict[str, dict]:
     """params/<name>.yaml as {chapter key or "shared": {param: value}}, not yet validated."""
-    if not SCENARIO_NAME.fullmatch(name or ""):
-        raise ParamError(f"scenario '{short(name)}': not a scenario name; allowed: {', '.join(scenario_names())}")
+    if name not in scenario_names():  # also keeps a name such as ../x out of paths
+        raise ParamError(f"scenario '{short(name)}': no such scenario; allowed: {', '.join(scenario_names())}")
     path, where = PARAMS_DIR / f"{name}.yaml", f"scenario '{name}': params/{name}.yaml"
-    if not path.exists():
-        raise ParamError(f"scenario '{name}': no such scenario; allowed: {', '.join(scenario_names())}")
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader) or {}
     except UnicodeDecodeError:
@@ -88,14 +86,13 @@ def _read_scenario(name: str) -> dict[str, dict]:
 def _given(layers: dict[str, dict]) -> dict[str, dict]:
     """Per chapter, the values set for it: the shared ones it declares, then its own. A shared
     quantity named in a chapter's block is refused: it is set once, as shared."""
-    shared = layers.get("shared", {})
+    shared, declared = layers.get("shared", {}), model_of("shared").model_fields
     check(model_of("shared"), shared)
     out = {}
     for ch in CHAPTERS:
         model, own = model_of(ch.key), layers.get(ch.key, {})
-        for name in own:
-            if str(name) in model.model_fields and model.extra(str(name), "shared"):
-                raise ParamError(f"{ch.key}.{name}: a shared quantity; allowed: shared.{name}")
+        if clash := [n for n in own if n in declared]:
+            raise ParamError(f"{ch.key}.{clash[0]}: a shared quantity; allowed: shared.{clash[0]}")
         out[ch.key] = {**{k: v for k, v in shared.items() if k in model.model_fields}, **own}
     return out
 
@@ -103,12 +100,8 @@ def _given(layers: dict[str, dict]) -> dict[str, dict]:
 def load_scenario(name: str) -> dict[str, dict[str, Any]]:
     """The values params/<name>.yaml sets, {chapter: {param: value}}, validated; its `shared:`
     values are given to every chapter that declares them."""
-    out = {}
-    for key, given in _given(_read_scenario(name)).items():
-        if given:
-            values = check(model_of(key), given)
-            out[key] = {k: getattr(values, str(k)) for k in given}
-    return out
+    return {key: {k: v for k, v in check(model_of(key), given).model_dump().items() if k in given}
+            for key, given in _given(_read_scenario(name)).items() if given}
 
 
 def shown_scenarios(key: str) -> dict[str, dict[str, dict]]:
@@ -130,7 +123,7 @@ def parse_override(text: str, chapter_key: str | None = None) -> tuple[str, str,
                          f"{chapter_key}; allowed: {chapter_key}.PARAM=VALUE or PARAM=VALUE")
     if name not in model.model_fields:
         check(model, {name: value})  # an unknown parameter: the error names the allowed ones
-    if model.KEY != "shared" and model.extra(name, "shared"):
+    if model.KEY != "shared" and name in model_of("shared").model_fields:
         raise ParamError(f"--set {short(text)}: {name} is shared by several chapters; allowed: shared.{name}=VALUE")
     return model.KEY, name, value
 
@@ -157,8 +150,8 @@ class Plan:
         out = {}
         for key, values in self.values.items():
             d = defaults(key)
-            if values != d:
-                out[key] = {k: v for k, v in values.items() if d[k] != v}
+            if diff := {k: v for k, v in values.items() if d[k] != v}:
+                out[key] = diff
         return out
 
     def scenarios(self, key: str) -> dict[str, dict]:
@@ -176,37 +169,29 @@ def make_plan(scenario: str = "base", sets: list[str] | tuple[str, ...] = (), ch
                              "allowed: once")
         layers.setdefault(ck, {})[name] = overrides[ck, name] = text
     values = {key: check(model_of(key), given).model_dump() for key, given in _given(layers).items()}
-    shared = check(model_of("shared"), layers.get("shared", {}))
-    overrides = tuple((ck, n, getattr(shared, n) if ck == "shared" else values[ck][n]) for ck, n in overrides)
+    shared = check(model_of("shared"), layers.get("shared", {})).model_dump()
+    overrides = tuple((ck, n, (shared if ck == "shared" else values[ck])[n]) for ck, n in overrides)
     return Plan(scenario, overrides, values, {c.key: shown_scenarios(c.key) for c in CHAPTERS})
 
 
 def slug(scenario: str, overrides) -> str:
-    """A folder name for a non-default build: the scenario, then each override, in a stable order.
-    Distinct values give distinct names: floats are written in full (repr), and a name that had to
-    be shortened or whose text had to be changed gets a hash of the exact values."""
-    parts, exact = [scenario], [scenario]
-    for ck, name, val in sorted(overrides, key=lambda o: (o[0], o[1])):
-        text = repr(val).removesuffix(".0") if isinstance(val, float) else str(val).lower() if isinstance(val, bool) else str(val)
-        parts.append(re.sub(r"[^A-Za-z0-9._\-]", "-", f"{ck}.{name}-{text}"))
-        exact.append(f"{ck}.{name}-{text}")
-    out = "__".join(parts)
-    if len(out) > 120 or parts != exact:
-        out = out[:100] + "__" + hashlib.sha256(json.dumps(exact).encode()).hexdigest()[:12]
-    return out
+    """A folder name for a non-default build: the scenario, then each override (its value as JSON
+    writes it, so floats in full), in a stable order. A name that had to be shortened or whose text
+    had to be changed gets a hash of the exact text, so distinct values give distinct names."""
+    exact = "__".join([scenario] + [f"{ck}.{n}-{v if isinstance(v, str) else json.dumps(v)}" for ck, n, v in sorted(overrides)])
+    name = re.sub(r"[^A-Za-z0-9._\-]", "-", exact)
+    return name if name == exact and len(name) <= 120 else name[:100] + "__" + hashlib.sha256(exact.encode()).hexdigest()[:12]
 
 
 def describe(chapter_key: str | None = None) -> str:
     """The `params` command's table: name, type, default, allowed range, unit, meaning."""
     keys = [model_of(chapter_key).KEY] if chapter_key else ["shared"] + [c.key for c in CHAPTERS]
-    lines = []
+    lines, shared = [], model_of("shared").model_fields
     for key in keys:
-        model = model_of(key)
         where = "set once: a scenario's shared: block, or --set shared.NAME=VALUE" if key == "shared" else find_chapter(key).notebook
-        lines.append(f"{key} ({where})")
-        lines += [f"  {p.name:<28} {p.type:<5} default={p.default!s:<10} {p.allowed():<34} unit={p.unit or '-':<18} "
-                  f"{'(shared) ' if key != 'shared' and model.extra(p.name, 'shared') else ''}{p.meaning}" for p in specs(model)]
-        lines += ["  (no parameters)"] if not model.model_fields else []
+        rows = [f"  {p.name:<28} {p.type:<5} default={p.default!s:<10} {p.allowed():<34} unit={p.unit or '-':<18} "
+                f"{'(shared) ' if key != 'shared' and p.name in shared else ''}{p.meaning}" for p in specs(model_of(key))]
+        lines += [f"{key} ({where})"] + (rows or ["  (no parameters)"])
     return "\n".join(lines)
 
 
@@ -214,22 +199,20 @@ def describe(chapter_key: str | None = None) -> str:
 
 def __getattr__(name: str):
     """`PapermillEngine` is what papermill loads at start-up through this package's
-    `papermill.engine` entry point (pyproject.toml); looking it up installs the hook below:
-    in the `papermill` command, a chapter's ParamError is printed as its one line (exit 1)
-    instead of papermill's traceback. The engine it registers is papermill's default one."""
+    `papermill.engine` entry point (pyproject.toml): papermill's default engine. Looking it up
+    installs a hook so that a chapter's ParamError, uncaught (the `papermill` command), is printed
+    as its one line instead of papermill's traceback."""
     if name != "PapermillEngine":
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     import sys
-    from pathlib import Path
 
     from papermill.engines import NBClientEngine
-    if "papermill" in (Path(sys.argv[0]).name, Path(sys.argv[0]).parent.name):
-        previous = sys.excepthook
+    previous = sys.excepthook
 
-        def hook(etype, value, tb):
-            if getattr(value, "ename", None) == "ParamError":
-                print(f"papermill: ParamError: {value.evalue}", file=sys.stderr)
-            else:
-                previous(etype, value, tb)
-        sys.excepthook = hook
+    def hook(etype, value, tb):
+        if getattr(value, "ename", None) == "ParamError":
+            print(f"papermill: ParamError: {value.evalue}", file=sys.stderr)
+        else:
+            previous(etype, value, tb)
+    sys.excepthook = hook
     return NBClientEngine

@@ -13,7 +13,7 @@ def _per_usd(code: str, currency: str, low: float, high: float):
     return Annotated[float, param(
         from_reference("fx_rates", code, column="currency", value="per_usd"), f"{code} per USD",
         f"{currency} per US dollar, for every conversion and check; default = {{source}}, "
-        "mid-January 2026 market level, rounded: the project's common rate", ge=low, le=high, shared=True)]
+        "mid-January 2026 market level, rounded: the project's common rate", ge=low, le=high)]
 
 
 KrwPerUsd = _per_usd("KRW", "Korean won", 900.0, 2000.0)
@@ -22,7 +22,7 @@ CnyPerUsd = _per_usd("CNY", "Chinese yuan", 5.0, 9.0)
 NandDemandGrowth2027Pct = Annotated[float, param(
     from_claim("nand.bit_supply_growth.2026"), "pct",
     "growth of total NAND demand (bits) 2026 to 2027; default = {source} (IDC's 2026 supply growth, "
-    "as a proxy; the article's two ICMS shares imply almost none)", ge=-20.0, le=60.0, shared=True)]
+    "as a proxy; the article's two ICMS shares imply almost none)", ge=-20.0, le=60.0)]
 
 
 class Params(ChapterParams):
