@@ -15,10 +15,14 @@ from typing import Literal
 from supercycle.declare import ChapterParams, check, param, specs
 
 
+def _model(annotation, default, **bounds):
+    return type("M", (ChapterParams,), {"__annotations__": {"x": annotation}, "KEY": "t",
+                                        "x": param(default, "u", "test", **bounds)})
+
+
 def _declared(annotation, default, **bounds):
-    """The listed form (params.Spec) of a one-parameter model, as bench reads a chapter's."""
-    return specs(type("M", (ChapterParams,), {"__annotations__": {"x": annotation}, "KEY": "t",
-                                              "x": param(default, "u", "test", **bounds)}))[0]
+    """The listed form (declare.Spec) of a one-parameter model, as bench reads a chapter's."""
+    return specs(_model(annotation, default, **bounds))[0]
 
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("bench_build", ROOT / "bench" / "build.py")
@@ -89,7 +93,7 @@ def test_alternative_values_are_in_range_and_differ_from_default():
     r = _declared(Literal["a", "b", "c"], "a")
     assert bench.alternative_values(r, 5) == ["b", "c"]
     for v in bench.alternative_values(p, 4):  # each is accepted by the parameter's own check
-        assert check(p.model, {"x": v}).x != 33.0
+        assert check(_model(float, 33.0, ge=-50, le=150), {"x": v}).x != 33.0
 
 
 def test_first_param_skips_chapters_without_parameters():
