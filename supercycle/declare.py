@@ -53,16 +53,14 @@ def from_claim(claim_id: str, part: str = "value"):
     return read
 
 
-def from_reference(name: str, key: str, *, column: str = "item", value: str = "value",
-                   period: str | None = None, part: str = "mid"):
+def from_reference(name: str, key: str, *, column: str = "item", value: str = "value", period: str | None = None):
     """A default read from data/reference/<name>.csv: the row whose `column` is `key` (and whose
-    period is `period`, if given); of a range such as "10-20", `part` picks low, high or mid."""
+    period is `period`, if given); of a range such as "10-20", the midpoint."""
     def read():
         from supercycle import data
         frame = data.reference(name)
         rows = frame[(frame[column] == key) & ((frame["period"] == period) if period else True)]
-        low, high = data.split_range(rows[value].item())
-        return _whole({"low": low, "high": high}.get(part, (low + high) / 2))
+        return _whole(sum(data.split_range(rows[value].item())) / 2)
     read.label = (f"reference {name}.csv '{key}'" + (f" {period}" if period else "")
                   + ("" if value == "value" else f" ({value})"))
     return read
