@@ -1,16 +1,14 @@
 """How a chapter declares its parameters: a pydantic model, one field per parameter.
 
-In `supercycle/chapters/<chapter>.py`, `class Params(ChapterParams)` declares each parameter once
-with `param(default, unit, meaning, ge=, le=)`: a number (`float`, `int`, with its range), a `bool`,
-or a label from a `Literal[...]` (free text is not a parameter: nothing unlisted reaches a notebook).
-A default that is an article or reference figure is read from data/ when needed (`from_claim`,
-`from_reference`), so its id is named once (`{source}` in the meaning shows it). Rules between
-parameters sit beside the fields (`RULES`; every `X_low`/`X_high` pair is held to low <= high
-without being listed). Pydantic checks the values strictly (a boolean is not a number, 5.0 is not an
-integer, nan and inf are refused); text from `--set` or papermill is read once as JSON reads it
-(`32`, `0.5`, `true`), so `３２` stays text and is refused. A bad value raises `ParamError`, whose
-message is one line: `<chapter>.<name> = <value>: <why>; allowed: <range> (<unit>)`. The scenarios
-and overrides live in `supercycle.build.params`.
+`class Params(ChapterParams)` in `supercycle/chapters/<chapter>.py` declares each parameter once
+with `param(default, unit, meaning, ge=, le=)`: a float or int with its range, a bool, or a
+`Literal` of labels (free text never reaches a notebook). A default that is an article or reference
+figure is read from data/ when needed (`from_claim`, `from_reference`), so it follows the data.
+`RULES` relate parameters (every `X_low`/`X_high` pair is held to low <= high without being listed).
+Pydantic's strict mode checks the values (a boolean is not a number, 5.0 is not an integer, nan and
+inf are refused); text from `--set` or papermill is read once as JSON reads it (`32`, `0.5`, `true`),
+so `３２` stays text and is refused. A bad value raises `ParamError`, whose message is one line:
+`<chapter>.<name> = <value>: <why>; allowed: <range> (<unit>)`.
 """
 from __future__ import annotations
 

@@ -1,13 +1,11 @@
 """Scenarios, overrides and the build plan: which values each chapter runs with.
 
-A chapter's parameters are declared in `supercycle/chapters/<chapter>.py` (a `ChapterParams`
-model, see `supercycle.declare`); the quantities several chapters use (exchange rates, 2027 NAND
-demand growth) once, in `supercycle/chapters/shared.py`. A build resolves the defaults, a scenario
-file in params/ (`{chapter: {param: value}}`, and `shared: {param: value}` set once for every
-chapter that declares it) and `--set` overrides into validated values per chapter (`make_plan`);
-a bad one raises `ParamError`, the single line the CLI prints before exiting with status 2. A
-chapter that shows the bear and bull scenarios (`SHOWS_SCENARIOS`) is given their values as
-`scenarios`, so its cache key covers them.
+A build resolves the declared defaults (`supercycle.declare`), a scenario file in params/
+(`{chapter: {param: value}}`, and a `shared:` block for the quantities declared once in
+`supercycle/chapters/shared.py`, set for every chapter that declares them) and `--set` overrides
+into validated values per chapter (`make_plan`); a bad one raises `ParamError`, the single line the
+CLI prints before exiting with status 2. A chapter that shows the bear and bull scenarios
+(`SHOWS_SCENARIOS`) is given their values as `scenarios`, so its cache key covers them.
 """
 from __future__ import annotations
 
