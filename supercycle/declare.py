@@ -95,10 +95,9 @@ class Spec:
 def spec(model: type[ChapterParams], name: str, default: Any = None) -> Spec:
     """The listed form of one field, read from its pydantic declaration."""
     f = model.model_fields[name]
-    bound = {k: next((getattr(m, k) for m in f.metadata if hasattr(m, k)), None) for k in ("ge", "le")}
     choices = get_args(f.annotation) if get_origin(f.annotation) is Literal else ()
     return Spec(name, "str" if choices else f.annotation.__name__, default, f.json_schema_extra["unit"],
-                f.description, bound["ge"], bound["le"], choices)
+                f.description, *model.bounds(name), choices)
 
 
 def specs(model: type[ChapterParams]) -> tuple[Spec, ...]:
@@ -129,6 +128,12 @@ class ChapterParams(BaseModel):
         """The declared RULES, plus low <= high for every X_low/X_high pair."""
         pairs = [(n, "<=", n.replace("_low", "_high", 1)) for n in cls.model_fields if "_low" in n]
         return list(dict.fromkeys([r for r in pairs if r[2] in cls.model_fields] + list(cls.RULES)))
+
+    @classmethod
+    def bounds(cls, name: str) -> tuple[float | None, float | None]:
+        """(ge, le) as declared: pydantic keeps them in the field's metadata."""
+        meta = cls.model_fields[name].metadata
+        return tuple(next((getattr(m, k) for m in meta if hasattr(m, k)), None) for k in ("ge", "le"))
 
     @classmethod
     def defaults(cls) -> dict[str, Any]:

@@ -98,8 +98,12 @@ def _given(layers: dict[str, dict]) -> dict[str, dict]:
 def load_scenario(name: str) -> dict[str, dict[str, Any]]:
     """The values params/<name>.yaml sets, {chapter: {param: value}}, validated; its `shared:`
     values are given to every chapter that declares them."""
-    return {key: {k: v for k, v in check(model_of(key), given).model_dump().items() if k in given}
-            for key, given in _given(_read_scenario(name)).items() if given}
+    out = {}
+    for key, given in _given(_read_scenario(name)).items():
+        if given:
+            values = check(model_of(key), given).model_dump()
+            out[key] = {k: values[str(k)] for k in given}  # in the order given (the notebooks show it)
+    return out
 
 
 def shown_scenarios(key: str) -> dict[str, dict[str, dict]]:
