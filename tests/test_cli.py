@@ -72,7 +72,7 @@ def _bad_inputs():
         ("same --set twice", ["build", "--set", "hbf.batch=3", "--set", "hbf.batch=4"], ["hbf.batch", "twice"]),
         ("duplicate yaml key", ["build", "--scenario", "dupkeys"], ["dupkeys", "twice"]),
         ("bytes that are not text", ["build", "--scenario", "bytes"], ["bytes", "not UTF-8"]),
-        ("a folder named like a scenario", ["build", "--scenario", "folder"], ["folder", "cannot be read"]),
+        ("a folder named like a scenario", ["build", "--scenario", "folder"], ["folder", "no such scenario"]),
         ("fullwidth digits", ["build", "--set", "hbf.batch=３２"], ["hbf.batch", "ASCII digits", "allowed:"]),
         ("a 10 KB value", ["build", "--set", "hbf.batch=" + "9" * 10_000], ["hbf.batch", "(10000 characters)"]),
     ]
