@@ -175,7 +175,7 @@ def check(model: type[ChapterParams], values: dict[str, Any]) -> ChapterParams:
                          f"{', '.join(model.model_fields) or 'none (this chapter takes no parameters)'}") from None
     why = WHY.get(err["type"], err["msg"])
     if err["type"] in ("int_type", "float_type") and isinstance(err["input"], str):
-        why = "not a number (ASCII digits only)"  # text that JSON does not read as a number
+        why = "not a number as JSON writes one (ASCII digits, such as 32 or 0.5)"
     s = spec(model, name)
     raise ParamError(f"{model.KEY}.{name} = {short(err['input'])}: {why}; allowed: {s.allowed()}"
                      + (f" ({s.unit})" if s.unit else "")) from None

@@ -40,6 +40,7 @@ def test_good_values_are_converted(name, raw, expected):
     ("asp_growth", "inf", "not a number"), ("asp_growth", math.inf, "not finite"), ("asp_growth", "2.01", "above the maximum"),
     ("asp_growth", -0.6, "below the minimum"), ("asp_growth", True, "not a number"), ("asp_growth", "true", "not a number"),
     ("asp_growth", [1], "not a number"), ("asp_growth", "[1]", "not a number"), ("asp_growth", "1_000", "not a number"),
+    ("asp_growth", ".5", "not a number as JSON writes one"),
     ("units", "1.5", "not an integer"), ("units", 2.5, "not an integer"), ("units", 5.0, "not an integer"),
     ("units", True, "not an integer"), ("units", "-1", "below the minimum"),
     ("show_all", "yes", "not a boolean"), ("show_all", 1, "not a boolean"), ("show_all", "1", "not a boolean"),
@@ -304,7 +305,7 @@ def test_uppercase_scenario_names_are_scenarios(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("raw", ["３２", "１.５", "3２"])
 def test_fullwidth_digits_are_refused(raw):
-    with pytest.raises(ParamError, match="ASCII digits only"):
+    with pytest.raises(ParamError, match=r"not a number as JSON writes one \(ASCII digits"):
         one("units", raw)
 
 
