@@ -92,7 +92,8 @@ def package_modules(code: list[str]) -> set[Path] | None:
             base = ROOT.joinpath(*name.split("."))
             for path in (p for p in (base.with_suffix(".py"), base / "__init__.py") if p.is_file()):
                 files.add(path)
-                found = _imports(path.read_text(encoding="utf-8"), name if path.name == "__init__.py" else name.rpartition(".")[0])
+                package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+                found = _imports(path.read_text(encoding="utf-8"), package)
                 todo |= found - seen
                 seen |= found
     except (SyntaxError, ImportError):
