@@ -299,9 +299,6 @@ def stage_book(book: Path, executed: Path, plan: Plan) -> None:
     script into its _static, and fill in the front page's build and citation blocks."""
     from supercycle.cite import build_info_markdown, cite_markdown
     from .site import setup_source
-    missing = [name for name in BOOK_FILES if not (ROOT / name).exists()]
-    if missing:
-        raise BuildError(f"the book is missing {', '.join(missing)}")
     shutil.copytree(ROOT / "_static", book / "_static")
     (book / "_static" / "vega-setup.js").write_text(setup_source(), encoding="utf-8")
     for name in BOOK_FILES:
