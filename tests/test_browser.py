@@ -642,7 +642,7 @@ def fixture_page(browser):
     (a 672 px text column in article.bd-article) with the site's own chart scripts and CSS."""
     from supercycle.build import site as site_assets
 
-    bundle = site_assets.cached_bundle_source(site_assets.DEFAULT_CACHE)
+    bundle = site_assets.bundle_source()
     setup = site_assets.setup_source() + (ROOT / "_static" / "supercycle.js").read_text(encoding="utf-8")
     css = (ROOT / "_static" / "custom.css").read_text(encoding="utf-8")
     contexts = []

@@ -307,8 +307,7 @@ def test_every_option_of_run_and_build_has_help():
 def test_the_site_is_reported_once_and_never_as_built_when_unchanged(monkeypatch, capsys, tmp_path, rebuilt):
     from supercycle.build import run as build_module, cli
 
-    def fake_build(plan, jobs, use_cache, site, force, log):
-        log("site unchanged: not rebuilt") if not rebuilt else None
+    def fake_build(plan, jobs, use_cache, site, force):
         return tmp_path, rebuilt
     monkeypatch.setattr(build_module, "build", fake_build)
     monkeypatch.setattr(cli, "check_layout", lambda: [])
@@ -318,6 +317,25 @@ def test_the_site_is_reported_once_and_never_as_built_when_unchanged(monkeypatch
     assert text.count("site built in") == (1 if rebuilt else 0), text
     assert ("site unchanged" in text) == (not rebuilt)
     assert "--bind 127.0.0.1" in text
+
+
+def test_an_unchanged_book_keeps_its_site_and_an_edited_page_rebuilds_it(project):
+    # The no-change rebuild is a second because the site is kept when the staged book and the
+    # pins (which fix the Vega bundle, made only for a rebuilt site) are unchanged.
+    html = project / "_build" / "html"
+    first = cli(project, "build", "--jobs", "2")
+    assert first.returncode == 0 and "site built in" in first.stdout, first.stderr
+    assert "window.vegaEmbed" in (html / "_static" / "vega-bundle.js").read_text()
+    site = {p: p.read_bytes() for p in html.rglob("*") if p.is_file()}
+    again = cli(project, "build")
+    assert again.returncode == 0 and "site unchanged in" in again.stdout, again.stderr
+    assert {p: p.read_bytes() for p in html.rglob("*") if p.is_file()} == site
+    page = project / "chapters" / "a2_glossary.md"
+    page.write_text(page.read_text() + "\nA sentence added by the test.\n")
+    third = cli(project, "build")
+    assert third.returncode == 0 and "site built in" in third.stdout, third.stderr
+    assert "A sentence added by the test." in (html / "chapters" / "a2_glossary.html").read_text()
+    assert "window.vegaEmbed" in (html / "_static" / "vega-bundle.js").read_text()
 
 
 def test_measure_is_passed_its_arguments(monkeypatch):

@@ -11,6 +11,7 @@ import os
 import signal
 import sys
 import time
+from importlib import import_module
 
 from .params import ParamError, describe, make_plan, short
 from .registry import CHAPTERS, UnknownChapter, check_layout, chapter as find_chapter
@@ -68,12 +69,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] == ["measure"]:  # its own options: `python -m supercycle measure --help`
-        from supercycle.chapters.streamdq_measure import main as measure_main
-        return measure_main(argv[1:]) or 0
-    if argv[:1] == ["pdf"]:  # its own options: `python -m supercycle pdf --help`
-        from .pdf import main as pdf_main
-        return pdf_main(argv[1:]) or 0
+    if argv[:1] in (["measure"], ["pdf"]):  # their own options: `python -m supercycle pdf --help`
+        module = "supercycle.build.pdf" if argv[0] == "pdf" else "supercycle.chapters.streamdq_measure"
+        return import_module(module).main(argv[1:]) or 0
     args = parser().parse_args(argv)
     try:
         if args.command == "params":
@@ -101,8 +99,7 @@ def _main(argv: list[str] | None) -> int:
           + f" with {args.jobs} job(s)", file=sys.stderr)
     try:
         html, rebuilt = build(plan, jobs=args.jobs, use_cache=not getattr(args, "no_cache", False),
-                              site=not args.no_site, force={key} if key else set(),
-                              log=lambda m: print(m, file=sys.stderr, flush=True))
+                              site=not args.no_site, force={key} if key else set())
     except BuildError as exc:
         print(f"supercycle: build failed: {exc}", file=sys.stderr)
         print("supercycle: nothing was replaced; the previous site and notebooks are unchanged.", file=sys.stderr)

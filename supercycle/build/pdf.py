@@ -33,6 +33,7 @@ from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from supercycle import ROOT, cite
+from .registry import toc_files as book_pages  # the book's pages in reading order
 
 CHROMIUM = os.environ.get("SUPERCYCLE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -102,25 +103,6 @@ FIT_JS = """() => {
 
 class PdfError(RuntimeError):
     pass
-
-
-def book_pages(root: Path = ROOT) -> list[str]:
-    """The pages of the book in reading order, from `_toc.yml` (e.g. 'chapters/03_hbf')."""
-    import yaml
-
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    pages = [toc["root"]]
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                pages.append(node["file"])
-            for key in ("parts", "chapters", "sections"):
-                for child in node.get(key, []) or []:
-                    walk(child)
-
-    walk(toc)
-    return [p.removesuffix(".md").removesuffix(".ipynb") for p in pages]
 
 
 def _soup(path: Path):

@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import import_module
 
-import yaml
-
 from supercycle import ROOT
 
 
@@ -33,16 +31,11 @@ class Chapter:
 
 
 def toc_files() -> list[str]:
-    """Every `file:` entry of _toc.yml, in reading order, without its suffix (`chapters/03_hbf`)."""
-    def walk(node):
-        if isinstance(node, dict):
-            if isinstance(node.get("file"), str):
-                yield node["file"].removesuffix(".ipynb").removesuffix(".md")
-            node = list(node.values())
-        for v in node if isinstance(node, list) else ():
-            yield from walk(v)
+    """The pages _toc.yml lists, the root first, in reading order (`chapters/03_hbf`), as Jupyter
+    Book reads them (with sphinx-external-toc)."""
+    from sphinx_external_toc.parsing import parse_toc_yaml
     toc = ROOT / "_toc.yml"
-    return list(walk(yaml.safe_load(toc.read_text(encoding="utf-8")) if toc.exists() else None))
+    return list(parse_toc_yaml(toc)) if toc.exists() else []
 
 
 CHAPTERS: tuple[Chapter, ...] = tuple(

@@ -1,23 +1,22 @@
 """Execute the chapters with papermill (in parallel, cached) and build the site atomically.
 
-1. The caller has validated every parameter and the layout (`params.make_plan`,
-   `registry.check_layout`); nothing here runs on bad input.
-2. A chapter's cache key hashes exactly what it reads (`chapter_inputs`): its notebook source,
-   its parameter values, `data/`, the pins, its parameter declaration, the package modules its
-   notebook imports (followed through their own imports); the bear and bull values a chapter
-   shows are passed in as a value (`scenarios`), so they are hashed with its parameter values.
-3. A notebook is reused only if it carries that key and its outputs are the ones the build wrote
-   (a digest in its metadata), so a notebook re-executed by hand is executed again.
-4. The other chapters run in a process pool, one `papermill.execute_notebook` per chapter.
-5. Executed notebooks are normalised so that rebuilds are byte-identical.
-6. Jupyter Book builds the site from a staging copy of the book (warnings are errors), with the
-   offline chart scripts of `site.write_static`; a site whose staged book is unchanged is kept.
-7. Only when everything has succeeded are the notebooks and the site swapped into place; a
-   failed chapter's executed notebook is kept as `_build/failed/<chapter>.ipynb`.
+The caller has validated every parameter and the layout (`params.make_plan`,
+`registry.check_layout`); nothing here runs on bad input.
+- A chapter's cache key hashes exactly what it reads (`chapter_inputs`): its notebook source, its
+  parameter values (with the bear and bull values it shows, `scenarios`), `data/`, the pins, its
+  parameter declaration and the package modules its notebook imports, followed through theirs.
+- A notebook is reused only if it carries that key and the digest of the outputs the build wrote,
+  so a notebook re-executed by hand is executed again.
+- Executed notebooks are normalised so that rebuilds are byte-identical.
+- Jupyter Book builds the site from a staging copy of the book (warnings are errors); a site whose
+  staged book is unchanged is kept (a no-change rebuild takes a second, not a site build).
+- Only when everything has succeeded are the notebooks and the site swapped into place; a
+  failed chapter's executed notebook is kept as `_build/failed/<notebook>`.
 """
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import importlib.util
 import json
@@ -51,21 +50,26 @@ class BuildError(RuntimeError):
     """A build step failed; str() says which chapter, which cell and what error."""
 
 
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _copy_atomic(src: Path, dest: Path) -> None:
+    """Copy through a temporary file and a rename: no reader (and no interrupt) sees half a file."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, dest.with_name(f".{dest.name}.tmp"))
+    os.replace(dest.with_name(f".{dest.name}.tmp"), dest)
+
+
 # --- what a chapter reads, and its cache key ----------------------------------------------------
 
 def _files(folder: Path, suffix: str = "") -> set[Path]:
     return {p for p in folder.rglob(f"*{suffix}") if p.is_file() and not p.name.startswith(".")}
 
 
-def _module_file(name: str) -> Path | None:
-    base = ROOT.joinpath(*name.split("."))
-    return next((p for p in (base.with_suffix(".py"), base / "__init__.py") if p.is_file()), None)
-
-
-def _imports(source: str, module: str = "", is_pkg: bool = False) -> set[str]:
-    """The `supercycle` modules that a module or cell may import, anywhere in it (for
-    `from pkg import name`, also `pkg.name`, in case `name` is a module)."""
-    package = module if is_pkg else module.rpartition(".")[0]
+def _imports(source: str, package: str = "") -> set[str]:
+    """The `supercycle` modules that code may import, anywhere in it, and the packages above them
+    (for `from pkg import name`, also `pkg.name`, in case `name` is a module)."""
     out = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
@@ -73,35 +77,35 @@ def _imports(source: str, module: str = "", is_pkg: bool = False) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             base = importlib.util.resolve_name("." * node.level + (node.module or ""), package)
             out |= {base} | {f"{base}.{a.name}" for a in node.names}
-    return {m for m in out if m.split(".")[0] == "supercycle"}
+    parts = [m.split(".") for m in out if m.split(".")[0] == "supercycle"]
+    return {".".join(p[:i]) for p in parts for i in range(1, len(p) + 1)}
 
 
-def package_modules(code: list[str]) -> tuple[set[Path], set[str]] | None:
-    """(the package files that the cells `code` import, followed through their own imports, with
-    their parent packages; the modules the cells import themselves). None if a cell or a module
-    cannot be parsed (then the caller keys on the whole package)."""
-    try:
-        direct = set().union(*(_imports(re.sub(r"(?m)^(\s*)[%!].*$", r"\1pass", src)) for src in code))
-        files, todo = set(), set(direct)
+def package_modules(code: list[str]) -> set[Path] | None:
+    """The package files that the cells `code` import, followed through their own imports. None if
+    a cell or a module cannot be parsed (then the caller keys on the whole package)."""
+    try:  # a magic or shell line is read as `pass`
+        todo = set().union(*(_imports(re.sub(r"(?m)^(\s*)[%!].*$", r"\1pass", src)) for src in code))
+        files, seen = set(), set(todo)
         while todo:
-            parts = todo.pop().split(".")
-            for name in (".".join(parts[:i]) for i in range(1, len(parts) + 1)):
-                path = _module_file(name)
-                if path is not None and path not in files:
-                    files.add(path)
-                    todo |= _imports(path.read_text(encoding="utf-8"), name, path.name == "__init__.py")
+            name = todo.pop()
+            base = ROOT.joinpath(*name.split("."))
+            for path in (p for p in (base.with_suffix(".py"), base / "__init__.py") if p.is_file()):
+                files.add(path)
+                package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+                found = _imports(path.read_text(encoding="utf-8"), package)
+                todo |= found - seen
+                seen |= found
     except (SyntaxError, ImportError):
         return None
-    return files, direct
+    return files
 
 
 def chapter_inputs(ch: Chapter, nb: dict | None = None) -> list[Path]:
     """Every file whose content a chapter's outputs depend on, besides its notebook and values."""
-    nb = nb or _read(ch.path)
-    found = package_modules([_text(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"])
-    files = _files(ROOT / "data") | {ROOT / "requirements.txt"}
-    files |= _files(ROOT / "supercycle", ".py") if found is None else found[0]
-    files.add(ROOT / "supercycle" / "chapters" / f"{ch.key}.py")
+    found = package_modules([_text(c["source"]) for c in (nb or _read(ch.path))["cells"] if c["cell_type"] == "code"])
+    files = _files(ROOT / "data") | {ROOT / "requirements.txt", ROOT / "supercycle" / "chapters" / f"{ch.key}.py"}
+    files |= _files(ROOT / "supercycle", ".py") if found is None else found
     return sorted((p for p in files if p.is_file()), key=lambda p: p.relative_to(ROOT).as_posix())
 
 
@@ -155,7 +159,6 @@ def normalize(nb, chapter_key: str, key: str, changed: dict) -> None:
     """Make an executed notebook byte-identical across runs, hide papermill's parameter cell and
     stamp it with its cache key and the digest of its outputs."""
     nb.metadata.pop("papermill", None)
-    nb.metadata.pop("supercycle", None)
     for i, cell in enumerate(nb.cells):
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
@@ -214,17 +217,12 @@ def _kill_workers() -> None:
     import psutil
     workers, kernels = multiprocessing.active_children(), []
     for w in workers:
-        try:
-            p = psutil.Process(w.pid)
-            p.suspend()  # so that it starts no kernel between the listing and the kill
-            kernels += p.children(recursive=True)
-        except psutil.NoSuchProcess:
-            pass
+        with contextlib.suppress(psutil.NoSuchProcess):
+            psutil.Process(w.pid).suspend()  # so that it starts no kernel between the listing and the kill
+            kernels += psutil.Process(w.pid).children(recursive=True)
     for k in kernels:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             k.kill()
-        except psutil.NoSuchProcess:
-            pass
     for w in workers:
         w.kill()
         w.join(10)
@@ -241,37 +239,32 @@ def _say_once(failures: list[tuple[str, object, str]]) -> str:
 
 
 def execute_chapters(plan: Plan, staging: Path, dest_chapters: Path, jobs: int, use_cache: bool,
-                     force: set[str] = frozenset(), log=print) -> list[tuple]:
-    """Execute (or reuse) every chapter's notebook into `staging`; return [(chapter, key,
-    changed values)]. Raises BuildError."""
-    from tqdm import tqdm
-    planned, to_run = [], []
+                     force: set[str] = frozenset()) -> None:
+    """Execute (or reuse) every chapter's notebook into `staging`. Raises BuildError."""
+    changed, to_run = plan.changed(), []
     for ch in CHAPTERS:
-        injected = plan.changed().get(ch.key, {})
         key = cache_key(ch, {**plan.values[ch.key], **plan.scenarios(ch.key)})
-        planned.append((ch, key, injected))
         reused = use_cache and ch.key not in force and cached_notebook(
             key, [dest_chapters / ch.notebook, ch.path, CACHE / f"{key}.ipynb"])
         if reused:
             shutil.copyfile(reused, staging / ch.notebook)
             log(f"  cached   {ch.key} (unchanged)")
         else:
-            to_run.append((ch, key, injected))
+            to_run.append((ch, key))
     if not to_run:
-        return planned
+        return
     import papermill  # noqa: F401 (imported once here, so that the forked workers have it)
     failures, kept, t0 = [], [], time.monotonic()
     pool = ProcessPoolExecutor(min(jobs, len(to_run)), multiprocessing.get_context("fork"),
                                initializer=_init_worker, initargs=(str(ROOT),))
     try:
         futures = {}
-        for ch, key, injected in to_run:
-            params = {**injected, **plan.scenarios(ch.key)}  # changed values, and the scenarios it shows
-            futures[pool.submit(_execute, str(ch.path), str(staging / ch.notebook), params)] = (ch, key, injected)
-            tqdm.write(f"  start    {ch.key}", file=sys.stderr)
-        for fut in tqdm(as_completed(futures), total=len(futures), unit="chapter", file=sys.stderr,
-                        disable=None, leave=False):
-            ch, key, injected = futures[fut]
+        for ch, key in to_run:
+            params = {**changed.get(ch.key, {}), **plan.scenarios(ch.key)}  # changed values, and the scenarios it shows
+            futures[pool.submit(_execute, str(ch.path), str(staging / ch.notebook), params)] = (ch, key)
+            log(f"  start    {ch.key}")
+        for fut in as_completed(futures):
+            ch, key = futures[fut]
             try:
                 err = fut.result()
             except Exception as exc:  # the worker died
@@ -279,21 +272,17 @@ def execute_chapters(plan: Plan, staging: Path, dest_chapters: Path, jobs: int, 
             out = staging / ch.notebook
             if err is None:
                 nb = nbformat.read(out, as_version=4)
-                normalize(nb, ch.key, key, injected)
+                normalize(nb, ch.key, key, changed.get(ch.key, {}))
                 nbformat.write(nb, out)
-                CACHE.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(out, CACHE / f".{key}.tmp")
-                os.replace(CACHE / f".{key}.tmp", CACHE / f"{key}.ipynb")
-                tqdm.write(f"  done     {ch.key} at {time.monotonic() - t0:.1f}s", file=sys.stderr)
+                _copy_atomic(out, CACHE / f"{key}.ipynb")
             else:
                 evalue = str(err["evalue"]).strip()
                 evalue = evalue if len(evalue) <= 400 else evalue[:400] + " [...]"
                 failures.append((ch.key, err["cell"], f"{err['ename']}: {evalue}".rstrip(": ")))
                 if out.exists():
-                    FAILED.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(out, FAILED / ch.notebook)
+                    _copy_atomic(out, FAILED / ch.notebook)
                     kept.append(str((FAILED / ch.notebook).relative_to(ROOT)))
-                tqdm.write(f"  FAILED   {ch.key} at {time.monotonic() - t0:.1f}s", file=sys.stderr)
+            log(f"  {'done  ' if err is None else 'FAILED'}   {ch.key} at {time.monotonic() - t0:.1f}s")
     except BaseException:  # Ctrl-C, SIGTERM: stop the workers and their kernels at once
         _kill_workers()
         pool.shutdown(wait=False, cancel_futures=True)
@@ -301,21 +290,17 @@ def execute_chapters(plan: Plan, staging: Path, dest_chapters: Path, jobs: int, 
     pool.shutdown()
     if failures:
         raise BuildError(_say_once(failures) + (f"\nthe failed notebooks are kept: {', '.join(kept)}" if kept else ""))
-    return planned
 
 
 # --- the site -----------------------------------------------------------------------------------
 
 def stage_book(book: Path, executed: Path, plan: Plan) -> None:
-    """Copy the book's sources and the executed notebooks into `book`, write the offline chart
-    scripts into its _static, and fill in the front page's build and citation blocks."""
+    """Copy the book's sources and the executed notebooks into `book`, write the chart setup
+    script into its _static, and fill in the front page's build and citation blocks."""
     from supercycle.cite import build_info_markdown, cite_markdown
-    from .site import write_static
-    missing = [name for name in BOOK_FILES if not (ROOT / name).exists()]
-    if missing:
-        raise BuildError(f"the book is missing {', '.join(missing)}")
+    from .site import setup_source
     shutil.copytree(ROOT / "_static", book / "_static")
-    write_static(book / "_static")
+    (book / "_static" / "vega-setup.js").write_text(setup_source(), encoding="utf-8")
     for name in BOOK_FILES:
         shutil.copyfile(ROOT / name, book / name)
     (book / "chapters").mkdir()
@@ -328,7 +313,8 @@ def stage_book(book: Path, executed: Path, plan: Plan) -> None:
 
 
 def book_digest(book: Path) -> str:
-    h = hashlib.sha256()
+    """Hash of the staged book and of the pins, which fix the Vega bundle (not staged: see build)."""
+    h = hashlib.sha256((ROOT / "requirements.txt").read_bytes())
     for p in sorted(q for q in book.rglob("*") if q.is_file()):
         h.update(p.relative_to(book).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
     return h.hexdigest()
@@ -366,7 +352,7 @@ def targets(plan: Plan) -> tuple[Path, Path]:
 
 
 def build(plan: Plan, jobs: int, use_cache: bool = True, site: bool = True,
-          force: set[str] = frozenset(), log=print) -> tuple[Path, bool]:
+          force: set[str] = frozenset()) -> tuple[Path, bool]:
     """Execute and publish. Returns (the html folder, whether the site was rebuilt).
     Raises BuildError or KeyboardInterrupt, leaving everything published as it was."""
     dest_chapters, dest_html = targets(plan)
@@ -375,27 +361,23 @@ def build(plan: Plan, jobs: int, use_cache: bool = True, site: bool = True,
     try:
         executed, book = staging / "executed", staging / "book"
         executed.mkdir()
-        t0 = time.monotonic()
-        done = execute_chapters(plan, executed, dest_chapters, jobs, use_cache, force, log)
-        log(f"chapters ready in {time.monotonic() - t0:.1f}s")
+        execute_chapters(plan, executed, dest_chapters, jobs, use_cache, force)
         new_html = None
         if site:
             stage_book(book, executed, plan)
-            key = book_digest(book)
-            key_file = dest_html / SITE_KEY_FILE
-            if use_cache and key_file.exists() and key_file.read_text() == key:
-                log("site unchanged: not rebuilt")
-            else:
+            key, key_file = book_digest(book), dest_html / SITE_KEY_FILE
+            if not (use_cache and key_file.exists() and key_file.read_text() == key):
+                # the Vega bundle takes seconds to make: only for a site that is rebuilt
+                from .site import bundle_source
+                (book / "_static" / "vega-bundle.js").write_text(bundle_source(), encoding="utf-8")
                 run_jupyter_book(book, staging / "out")
                 new_html = staging / "out" / "_build" / "html"
                 (new_html / SITE_KEY_FILE).write_text(key)
-        # Everything succeeded: publish notebooks, then the site.
-        dest_chapters.mkdir(parents=True, exist_ok=True)
-        for ch, _, _ in done:
+        # Everything succeeded: publish notebooks (those that changed), then the site.
+        for ch in CHAPTERS:
             src, target = executed / ch.notebook, dest_chapters / ch.notebook
             if not target.exists() or target.read_bytes() != src.read_bytes():
-                shutil.copyfile(src, target.with_name("." + target.name + ".tmp"))
-                os.replace(target.with_name("." + target.name + ".tmp"), target)
+                _copy_atomic(src, target)
             (FAILED / ch.notebook).unlink(missing_ok=True)
         if new_html is not None:
             swap_dir(new_html, dest_html)
