@@ -18,7 +18,7 @@ What chapter authors use (issue 16):
 - **Years on an axis:** encode them as ordinal (`"year:O"`), or give a quantitative year axis
   `charts.YEAR_AXIS` (`format="d"`), so a reader never sees "2,026".
 - Each chart's menu offers SVG and PNG downloads (and its source); the CSV link sits below it.
-  Charts follow the site's light/dark theme (supercycle.build.site redraws them): keep colours
+  Charts follow the site's light/dark theme (_static/supercycle.js redraws them): keep colours
   to `PALETTE` and dark greys for ink, which the dark theme lightens.
 """
 from __future__ import annotations

@@ -279,8 +279,8 @@ def test_papermill_direct_bad_and_unknown_parameters_give_one_line(tmp_path):
         assert len(tracebacks) == 1 and len(tracebacks[0]) == 1, tracebacks  # one line in the notebook too
     # a good value, with no `scenarios` injected: the chapter reads the scenario files itself
     value = min(max(P_F.default * 0.5 if P_F.default else 1, P_F.min), P_F.max)
-    res = subprocess.run([papermill, CH_F.notebook, str(tmp_path / "good.ipynb"), "--no-progress-bar", "-p", P_F.name, f"{value:g}"],
-                         cwd=CH_F.path.parent, env=env, capture_output=True, text=True, timeout=300)
+    res = run([papermill, CH_F.notebook, str(tmp_path / "good.ipynb"), "--no-progress-bar", "-p", P_F.name, f"{value:g}"],
+              cwd=CH_F.path.parent, env=env, timeout=300)
     assert res.returncode == 0, res.stderr
     assert f"(changed; default {P_F.default:g})" in (tmp_path / "good.ipynb").read_text()
 

@@ -8,7 +8,6 @@ number and with drawn vector content on its page, a Chinese quote in the text la
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -18,6 +17,8 @@ from bs4 import BeautifulSoup
 from supercycle import ROOT, cite
 from supercycle.build import pdf
 from supercycle.build.registry import CHAPTERS
+
+from conftest import run
 
 FAKE_PAGE = """<html><head><script src="../_static/vega-bundle.js"></script>
 <link rel="stylesheet" href="../_static/custom.css"><script src="../_static/searchtools.js"></script></head>
@@ -131,8 +132,7 @@ def test_pdf_of_the_site(tmp_path, site):
     out = tmp_path / "report.pdf"
     # A process of its own: the browser tests keep a Playwright session (and its event loop) open
     # in this one, and this is how `make pdf` runs it anyway.
-    proc = subprocess.run([sys.executable, "-m", "supercycle", "pdf", "--site", str(site), "--out", str(out)],
-                          capture_output=True, text=True, timeout=600)
+    proc = run([sys.executable, "-m", "supercycle", "pdf", "--site", str(site), "--out", str(out)], timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     _, titles = pdf.combined_html(site, pdf.book_pages(), "2026-01-31")
     doc = pymupdf.open(out)

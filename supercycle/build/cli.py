@@ -14,7 +14,7 @@ import time
 from importlib import import_module
 
 from .params import ParamError, describe, make_plan, short
-from .registry import CHAPTERS, UnknownChapter, check_layout, chapter as find_chapter
+from .registry import check_layout, chapter as find_chapter
 
 
 class _Parser(argparse.ArgumentParser):
@@ -84,10 +84,6 @@ def _main(argv: list[str] | None) -> int:
             return 2
         key = find_chapter(args.chapter).key if args.command == "run" else None
         plan = make_plan(args.scenario, args.sets, chapter_key=key)
-    except UnknownChapter as exc:
-        print(f"supercycle: error: unknown chapter '{short(exc.args[0])}'; allowed: "
-              f"{', '.join(c.key for c in CHAPTERS)}", file=sys.stderr)
-        return 2
     except ParamError as exc:
         print(f"supercycle: error: {exc}", file=sys.stderr)
         return 2

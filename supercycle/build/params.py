@@ -20,7 +20,7 @@ import yaml
 
 from supercycle import ROOT
 from supercycle.declare import ChapterParams, ParamError, check, short, specs
-from .registry import CHAPTERS, UnknownChapter, chapter as find_chapter
+from .registry import CHAPTERS, chapter as find_chapter
 
 PARAMS_DIR = ROOT / "params"
 SHOWN = ("bear", "bull")  # the scenarios a chapter that shows scenarios sets beside its own run
@@ -30,10 +30,7 @@ def model_of(key: str) -> type[ChapterParams]:
     """The Params model of a chapter (by key or notebook name), or of `shared`."""
     if key == "shared":
         return import_module("supercycle.chapters.shared").Params
-    try:
-        return import_module(f"supercycle.chapters.{find_chapter(key).key}").Params
-    except UnknownChapter:
-        raise ParamError(f"unknown chapter '{short(key)}'; allowed: {', '.join(c.key for c in CHAPTERS)}") from None
+    return import_module(f"supercycle.chapters.{find_chapter(key).key}").Params
 
 
 def defaults(key: str) -> dict[str, Any]:

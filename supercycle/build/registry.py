@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from importlib import import_module
 
 from supercycle import ROOT
+from supercycle.declare import ParamError, short
 
 
 @dataclass(frozen=True)
@@ -43,16 +44,12 @@ CHAPTERS: tuple[Chapter, ...] = tuple(
     if f.startswith("chapters/") and (ROOT / f"{f}.ipynb").is_file())
 
 
-class UnknownChapter(KeyError):
-    pass
-
-
 def chapter(name: str) -> Chapter:
-    """Look a chapter up by key (`hbf`) or notebook stem (`03_hbf`)."""
+    """Look a chapter up by key (`hbf`) or notebook stem (`03_hbf`); ParamError (one line) if none."""
     for ch in CHAPTERS:
         if name in (ch.key, ch.notebook, ch.notebook.removesuffix(".ipynb")):
             return ch
-    raise UnknownChapter(name)
+    raise ParamError(f"unknown chapter '{short(name)}'; allowed: {', '.join(c.key for c in CHAPTERS)}")
 
 
 def check_layout() -> list[str]:
