@@ -179,3 +179,27 @@ def check(model: type[ChapterParams], values: dict[str, Any]) -> ChapterParams:
     s = spec(model, name)
     raise ParamError(f"{model.KEY}.{name} = {short(err['input'])}: {why}; allowed: {s.allowed()}"
                      + (f" ({s.unit})" if s.unit else "")) from None
+
+
+# --- papermill run by hand (not by the build) ---------------------------------------------------
+
+def __getattr__(name: str):
+    """`PapermillEngine` is what papermill loads at start-up through this package's
+    `papermill.engine` entry point (pyproject.toml): papermill's default engine. Looking it up
+    installs a hook so that a chapter's ParamError, uncaught (the `papermill` command), is printed
+    as its one line instead of papermill's traceback. It lives here, beside ParamError, because it
+    concerns a reader running a chapter with papermill, not the build."""
+    if name != "PapermillEngine":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import sys
+
+    from papermill.engines import NBClientEngine
+    previous = sys.excepthook
+
+    def hook(etype, value, tb):
+        if getattr(value, "ename", None) == "ParamError":
+            print(f"papermill: ParamError: {value.evalue}", file=sys.stderr)
+        else:
+            previous(etype, value, tb)
+    sys.excepthook = hook
+    return NBClientEngine

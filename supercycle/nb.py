@@ -20,7 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from .build.params import model_of, shown_scenarios
+from importlib import import_module
+
 from .declare import ParamError, check, short, specs
 
 
@@ -81,7 +82,7 @@ def _one_line_tracebacks() -> None:
 def use_params(chapter_key: str, namespace: dict[str, Any], show: bool = True) -> SimpleNamespace:
     """Validate the chapter's parameters found in `namespace` (defaults for the others); display them."""
     _one_line_tracebacks()
-    model = model_of(chapter_key)
+    model = import_module(f"supercycle.chapters.{chapter_key}").Params  # not through the build layer
     allowed = set(model.model_fields) | ({"scenarios"} if model.SHOWS_SCENARIOS else set())
     unknown = [n for n in _injected_names(namespace) if n not in allowed and not n.startswith("PAPERMILL_")]
     if unknown:
@@ -98,8 +99,13 @@ def use_params(chapter_key: str, namespace: dict[str, Any], show: bool = True) -
 
 def scenarios(chapter_key: str, namespace: dict[str, Any]) -> dict[str, dict[str, dict]]:
     """{scenario: {chapter: the values its file sets}} for a chapter that shows scenarios: the
-    `scenarios` the build injected, or (papermill run by hand without it) read from params/."""
-    return namespace["scenarios"] if "scenarios" in namespace else shown_scenarios(chapter_key)
+    `scenarios` the build injected, or (papermill run by hand without it) read from params/ by the
+    build's own reader. That reader is looked up only then, by name: a chapter the build executes
+    always gets `scenarios` injected, so the build tooling is not among the files a chapter reads
+    (its cache key stays put when the build tooling changes)."""
+    if "scenarios" in namespace:
+        return namespace["scenarios"]
+    return import_module("supercycle.build.params").shown_scenarios(chapter_key)
 
 
 def glue(name: str, value: Any, fmt: str | None = None) -> Any:
@@ -170,29 +176,6 @@ def fmt_year(x: Any) -> str:
         return x.strip().replace("-", "–") if x.strip()[:4].isdigit() else x
     v = float(x)
     return f"{v:.0f}" if v.is_integer() else fmt_number(v, sep=False)
-
-
-def fmt_value(x: Any, unit: str = "", digits: int = 3) -> str:
-    """A value in its unit: years (unit "year") without separators, others by `fmt_number`."""
-    if unit == "year":
-        return fmt_year(x)
-    text = fmt_number(x, digits)
-    return f"{text} {unit}".strip() if unit and text != "–" else text
-
-
-def fmt_range(low: Any, high: Any, unit: str = "", digits: int = 3) -> str:
-    """'55–60 %', 'over 50 %', 'under 50 %', or a single value, for a low/high pair."""
-    lo, hi = (None if _is_missing(v) else v for v in (low, high))
-    f = fmt_year if unit == "year" else (lambda v: fmt_number(v, digits))
-    if lo is not None and hi is not None:
-        text = f(lo) if lo == hi else f"{f(lo)}–{f(hi)}"
-    elif lo is not None:
-        text = f"over {f(lo)}"
-    elif hi is not None:
-        text = f"under {f(hi)}"
-    else:
-        return "–"
-    return f"{text} {unit}".strip() if unit and unit != "year" else text
 
 
 def _year_like(col: pd.Series) -> bool:

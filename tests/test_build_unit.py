@@ -23,8 +23,8 @@ def project(tmp_path, monkeypatch):
     """A miniature project: data/, a package whose module m imports n, pins, scenario files."""
     files = {"data/a.csv": "x\n1\n", "supercycle/__init__.py": "", "supercycle/m.py": "from .n import Y\nX = 1\n",
              "supercycle/n.py": "Y = 1\n", "supercycle/unused.py": "Z = 1\n", "supercycle/build/params.py": "P = 1\n",
-             "supercycle/chapters/__init__.py": "", "supercycle/chapters/ch.py": "PARAMS = ()\n",
-             "supercycle/chapters/other.py": "PARAMS = ()\n",
+             "supercycle/chapters/__init__.py": "", "supercycle/chapters/ch.py": "class Params: ...\n",
+             "supercycle/chapters/other.py": "class Params: ...\n",
              "requirements.txt": "pandas==3.1.1\n", "params/bull.yaml": "ch: {a: 2}\n"}
     for rel, text in files.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -65,7 +65,7 @@ def _edit(project, change):
     elif change == "package_init":
         (r / "supercycle" / "__init__.py").write_text("# changed\n")
     elif change == "own_declaration":
-        (r / "supercycle" / "chapters" / "ch.py").write_text("PARAMS = ()  # changed\n")
+        (r / "supercycle" / "chapters" / "ch.py").write_text("class Params: ...  # changed\n")
     elif change == "pins":
         (r / "requirements.txt").write_text("pandas==3.1.2\n")
     elif change in ("source", "tags"):
@@ -78,11 +78,11 @@ def _edit(project, change):
     elif change == "unused_module":
         (r / "supercycle" / "unused.py").write_text("Z = 2\n")
     elif change == "build_tooling":
-        (r / "supercycle" / "build.py").write_text("# the build itself\n")
+        (r / "supercycle" / "build" / "params.py").write_text("P = 2  # the build itself\n")
     elif change == "scenario_file":
         (r / "params" / "bull.yaml").write_text("ch: {a: 3}\n")
     elif change == "other_declaration":
-        (r / "supercycle" / "chapters" / "other.py").write_text("PARAMS = ()  # changed\n")
+        (r / "supercycle" / "chapters" / "other.py").write_text("class Params: ...  # changed\n")
     elif change == "bytecode":
         (r / "supercycle" / "__pycache__").mkdir()
         (r / "supercycle" / "__pycache__" / "m.cpython-311.pyc").write_bytes(b"\0\1")
@@ -250,3 +250,15 @@ def test_targets_of_default_and_scenario_builds():
     assert chapters == B.ROOT / "chapters" and html == B.ROOT / "_build" / "html"
     chapters, html = B.targets(make_plan("bull"))
     assert chapters.parent.name == "bull" and html == B.ROOT / "_build" / "scenarios" / "bull" / "html"
+
+
+def test_no_chapter_reads_the_build_tooling():
+    """Issue 18: an edit to the build tooling must not re-key (and so rewrite) every chapter. The
+    chapters and the helpers they import reach no module of supercycle/build/ (a notebook run by
+    hand looks the scenario reader up by name, only when the build did not inject `scenarios`)."""
+    from supercycle import ROOT
+    from supercycle.build.registry import CHAPTERS
+    for ch in CHAPTERS:
+        inputs = [p.relative_to(ROOT).as_posix() for p in B.chapter_inputs(ch)]
+        assert not [p for p in inputs if p.startswith("supercycle/build/")], (ch.key, inputs)
+        assert f"supercycle/chapters/{ch.key}.py" in inputs

@@ -189,25 +189,3 @@ def describe(chapter_key: str | None = None) -> str:
         lines += [f"{key} ({where})"] + (rows or ["  (no parameters)"])
     return "\n".join(lines)
 
-
-# --- papermill used directly --------------------------------------------------------------------
-
-def __getattr__(name: str):
-    """`PapermillEngine` is what papermill loads at start-up through this package's
-    `papermill.engine` entry point (pyproject.toml): papermill's default engine. Looking it up
-    installs a hook so that a chapter's ParamError, uncaught (the `papermill` command), is printed
-    as its one line instead of papermill's traceback."""
-    if name != "PapermillEngine":
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import sys
-
-    from papermill.engines import NBClientEngine
-    previous = sys.excepthook
-
-    def hook(etype, value, tb):
-        if getattr(value, "ename", None) == "ParamError":
-            print(f"papermill: ParamError: {value.evalue}", file=sys.stderr)
-        else:
-            previous(etype, value, tb)
-    sys.excepthook = hook
-    return NBClientEngine

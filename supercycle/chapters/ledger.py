@@ -1065,8 +1065,8 @@ def summary(df: pd.DataFrame) -> dict:
 def run(params: SimpleNamespace | None = None) -> pd.DataFrame:
     """The whole ledger from data/ (claims and reference tables), one row per entry."""
     from supercycle import data
-    from supercycle.build.params import defaults
+    from supercycle.chapters.fact_check import Params
     if params is None:
-        params = SimpleNamespace(**defaults("fact_check"))
+        params = SimpleNamespace(**Params.defaults())
     rows = [evaluate(e, data.claim, params, data.reference) for e in ENTRIES]
     return pd.DataFrame(rows)
