@@ -128,7 +128,8 @@ def test_shared_quantities_are_declared_once_with_one_range():
                     (theirs.metadata, theirs.description, theirs.default_factory), f"{ch.key}.{p.name} repeats a shared quantity"
                 users[p.name].append(ch.key)
     assert users == {"krw_per_usd": ["hbm_competition", "packaging", "fact_check"], "twd_per_usd": ["packaging", "fact_check"],
-                     "cny_per_usd": ["packaging", "fact_check"], "nand_demand_growth_2027_pct": ["memory_supercycle", "fact_check"]}
+                     "cny_per_usd": ["packaging", "fact_check"], "nand_demand_growth_2027_pct": ["memory_supercycle", "fact_check"],
+                     **{n: ["memory_supercycle", "shortage"] for n in ("qlc_share_2025_pct", "qlc_share_2026_pct", "nand_density_gain_pct")}}
 
 
 def test_a_shared_quantity_is_set_once_for_every_chapter_that_uses_it():
