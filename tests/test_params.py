@@ -344,3 +344,14 @@ def test_a_reference_range_default_is_its_midpoint_and_follows_the_table(monkeyp
     real = data.reference
     monkeypatch.setattr(data, "reference", lambda name: hbf if name == "hbf" else real(name))
     assert P.defaults("hbf")["hbf_latency_us"] == 20.0
+
+
+def test_the_overrides_the_front_page_shows_are_accepted():
+    """index.md's example commands name parameters that exist where they say (a shared quantity as
+    shared.NAME): a renamed or moved parameter makes this fail, not the reader's build."""
+    import re
+    text = (P.PARAMS_DIR.parent / "index.md").read_text(encoding="utf-8")
+    sets = re.findall(r"--set (\S+=\S+)", text)
+    assert len(sets) >= 3
+    for s in sets:
+        P.make_plan("base", [s])
