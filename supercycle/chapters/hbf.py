@@ -103,9 +103,9 @@ class Params(ChapterParams):
     alt_target_step_ms: float = param(50.0, "ms",
         "decode step time the configuration must meet (50 ms = 20 tokens/s per sequence); assumption", ge=1, le=100_000)
     nvl72_rack_usd_m: float = param(from_reference("hbf_alternatives", "GB200 NVL72 rack price"), "USD m",
-        "price of a GB200 NVL72 rack (72 GPUs, 36 Grace CPUs): {source}, the midpoint of 2.0-3.1 (secondary estimates)", ge=1.0, le=6.0)
+        "price of a GB200 NVL72 rack (72 GPUs, 36 Grace CPUs): {source}, the midpoint of its range (secondary estimates)", ge=1.0, le=6.0)
     hbm_usd_per_gb: float = param(from_reference("hbf_alternatives", "HBM3E price per GB"), "USD/GB",
-        "HBM3E price per GB: {source}, the midpoint of 8-15 (secondary estimates; no public price)", ge=2, le=40)
+        "HBM3E price per GB: {source}, the midpoint of its range (secondary estimates; no public price)", ge=2, le=40)
     hbf_capacity_per_cost: float = param(from_claim("hbf.capacity.multiple_vs_hbm"), "x",
         "HBF capacity per dollar over HBM's: {source} (the midpoint of its range), the multiple SanDisk gives “at similar cost” (reference hbf.csv, primary)", ge=1, le=32)
     hbf_markup: float = param(1.0, "x",

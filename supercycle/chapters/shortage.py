@@ -149,8 +149,6 @@ PLAUSIBLE: dict[str, tuple[float, float, str]] = {
 }
 
 
-
-
 # --- DRAM bits from wafers ------------------------------------------------------------------------
 
 def hbm_bit_factor(hbm_share_pct, trade_ratio):
