@@ -3,7 +3,8 @@
 `class Params(ChapterParams)` in `supercycle/chapters/<chapter>.py` declares each parameter once
 with `param(default, unit, meaning, ge=, le=)`: a float or int with its range, a bool, or a
 `Literal` of labels (free text never reaches a notebook). A default that is an article or reference
-figure is read from data/ when needed (`from_claim`, `from_reference`), so it follows the data.
+figure is read from data/ when needed (`from_claim`, `from_reference`; `derived` for one worked out
+from them), so it follows the data.
 `RULES` relate parameters (every `X_low`/`X_high` pair is held to low <= high without being listed).
 Pydantic's strict mode checks the values (a boolean is not a number, 5.0 is not an integer, nan and
 inf are refused); text from `--set` or papermill is read once as JSON reads it (`32`, `0.5`, `true`),
@@ -64,9 +65,18 @@ def from_reference(name: str, key: str, *, column: str = "item", value: str = "v
     return read
 
 
+def derived(how, *reads):
+    """A default worked out by `how` from data (`from_claim`/`from_reference` reads): a unit
+    conversion, a ratio of two rows; named by the data it reads, so the source is written once."""
+    def read():
+        return _whole(float(how(*(r() for r in reads))))
+    read.label = " and ".join(r.label for r in reads)
+    return read
+
+
 def param(default: Any, unit: str = "", meaning: str = "", *, ge: float | None = None,
           le: float | None = None):
-    """A parameter's field: its default (a value, or `from_claim`/`from_reference`), unit, meaning
+    """A parameter's field: its default (a value, or `from_claim`/`from_reference`/`derived`), unit, meaning
     and bounds. `{source}` in the meaning is replaced by the data the default comes from."""
     given = {"default_factory": default} if callable(default) else {"default": default}
     return Field(**given, ge=ge, le=le, description=meaning.replace("{source}", getattr(default, "label", "")),

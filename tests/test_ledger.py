@@ -413,13 +413,22 @@ def test_range_interval():
 
 # --- parameter defaults that are data ------------------------------------------------------------
 
-def test_defaults_that_are_data_equal_the_data():
+def test_shares_in_issue_follow_the_market_cap_and_the_close(monkeypatch):
+    """The share count is read from ledger_checks.csv's two rows of one day: moving them moves it."""
+    lc = data.reference("ledger_checks").copy()
+    day = lc["period"] == "2025-06-24"
+    lc.loc[day & (lc["item"] == "SK hynix market capitalisation"), "value"] = "300"
+    lc.loc[day & (lc["item"] == "SK hynix share price close"), "value"] = "400000"
+    real = data.reference
+    monkeypatch.setattr(data, "reference", lambda name: lc if name == "ledger_checks" else real(name))
+    # 300 trn won / 400,000 won a share = 300e12 / 4e5 = 750e6 shares = 750.0 million
+    assert defaults("fact_check")["skhynix_shares_issued_m"] == 750.0
+    assert "ledger_checks.csv 'SK hynix share price close' 2025-06-24" in \
+        fc.Params.model_fields["skhynix_shares_issued_m"].description
+
+
+def test_the_default_gpu_is_the_one_sandisk_compares_with():
     p = {x.name: x for x in chapter("fact_check").params}
-    # shares in issue: market cap over the close on the same day (ledger_checks.csv), to 0.1 million
-    lc = data.reference("ledger_checks")
-    row = lambda item, period: float(lc[(lc["item"] == item) & (lc["period"] == period)].iloc[0]["value"])
-    shares_m = row("SK hynix market capitalisation", "2025-06-24") * 1e6 / row("SK hynix share price close", "2025-06-24")
-    assert p["skhynix_shares_m"].default == pytest.approx(shares_m, abs=0.05)
     # the default GPU is the one SanDisk compares its 4 TB with ("compared with 192 GB of HBM")
     hbf = data.reference("hbf")
     note = hbf[hbf["item"].str.startswith("GPU capacity with 8 HBF stacks")].iloc[0]["note"]

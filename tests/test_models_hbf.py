@@ -215,27 +215,47 @@ def _ref(name, item):
     return data.reference(name).set_index("item").loc[item]
 
 
-def test_defaults_equal_their_data():
+def test_the_data_behind_the_defaults_agrees():
     d = defaults("hbf")
     # the claim the multiples are read from agrees with the reference table's two rows
     m = data.claim("hbf.capacity.multiple_vs_hbm")
-    assert (d["hbf_multiple_low"], d["hbf_multiple_high"]) == (m.low, m.high)
     assert m.low == float(_ref("hbf", "capacity multiple vs HBM (low)")["value"])
     assert m.high == float(_ref("hbf", "capacity multiple vs HBM (high)")["value"])
-    hbf = data.reference("hbf").set_index("item")
-    [gpu_item] = [i for i in hbf.index if re.fullmatch(r"GPU capacity with \d+ HBF stacks", i)]
-    gpu = float(hbf.loc[gpu_item, "value"])
-    stack = float(_ref("hbf", "capacity per stack (gen 1)")["value"])
     # the row names the stack count, and its GB figure is that many stacks of the per-stack capacity
-    assert d["hbf_stacks"] == int(re.search(r"(\d+) HBF stacks", gpu_item).group(1)) == gpu / stack
-    hbm = _ref("market_crosschecks", "HBM market size (TrendForce)")
-    assert d["hbm_market_start_year"] == int(hbm["period"])
-    assert d["context_tokens"] == data.claim("llm.context.length").value * 1024
+    [gpu_item] = [i for i in data.reference("hbf")["item"] if re.fullmatch(r"GPU capacity with \d+ HBF stacks", i)]
+    assert d["hbf_stacks"] == int(re.search(r"(\d+) HBF stacks", gpu_item).group(1))
     # the HBM the reference compares with (192 GB) is the default accelerator's
     compared = float(re.search(r"compared with (\d+) GB", _ref("hbf", "GPU capacity with 8 HBF stacks")["note"]).group(1))
     acc = data.reference("accelerators").set_index("part")
     assert float(acc.loc[d["accelerator"], "hbm_capacity_gb"]) == compared
     assert data.claim("hbf.hbf1.layers").value == float(_ref("hbf", "core dies per stack (gen 1)")["value"])
+
+
+def test_defaults_follow_the_data_they_are_read_from(monkeypatch):
+    """Moving a figure in data/ moves the default worked out from it (no copy to keep in step)."""
+    claims = data.claims().frame.copy()
+    claims.loc[claims["id"] == "llm.context.length", "value"] = 256.0
+    claims.loc[claims["id"] == "hbf.capacity.multiple_vs_hbm", "value"] = 10.0
+    moved = {"hbf": ("capacity per stack (gen 1)", "value", "1024"),
+             "hbf_alternatives": ("Grace LPDDR5X per Grace CPU (GB200)", "value", "960"),
+             "market_crosschecks": ("HBM market size (TrendForce)", "period", "2026")}
+    real = data.reference
+
+    def reference(name):
+        frame = real(name)
+        if name in moved:
+            item, column, value = moved[name]
+            frame = frame.copy()
+            frame.loc[frame["item"] == item, column] = value
+        return frame
+    monkeypatch.setattr(data, "claims", lambda: type("C", (), {"frame": claims})())
+    monkeypatch.setattr(data, "reference", reference)
+    d = defaults("hbf")
+    assert d["context_tokens"] == 256 * 1024 == 262_144   # "256K" tokens
+    assert d["hbf_capacity_per_cost"] == 10.0
+    assert d["hbf_stacks"] == 4                           # 4,096 GB per GPU / 1,024 GB a stack
+    assert d["grace_gb_per_gpu"] == 480.0                 # 960 GB per Grace CPU, two GPUs
+    assert d["hbm_market_start_year"] == 2026
 
 
 def test_accelerator_choices_have_the_figures_the_model_needs():

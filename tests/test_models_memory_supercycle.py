@@ -301,3 +301,14 @@ def test_scenarios_order_the_q2_q4_price_assumption():
     bull = load_scenario("bull")["memory_supercycle"]["asp_q2_q4_qoq_pct"]
     bear = load_scenario("bear")["memory_supercycle"]["asp_q2_q4_qoq_pct"]
     assert bear < defaults("memory_supercycle")["asp_q2_q4_qoq_pct"] < bull
+
+
+def test_nand_wafer_growth_default_follows_the_wafer_claims(monkeypatch):
+    """The default is worked out from the four claims nand.wafers.*: moving one moves it."""
+    from supercycle import data
+    from supercycle.chapters import memory_supercycle as ms
+    claims = data.claims().frame.copy()
+    claims.loc[claims["id"] == "nand.wafers.samsung.2026", "value"] = 5.1
+    monkeypatch.setattr(data, "claims", lambda: type("C", (), {"frame": claims})())
+    # Samsung 4.9 -> 5.1 and SK hynix 1.9 -> 1.7 m wafers: 6.8 -> 6.8, no growth
+    assert ms.Params.defaults()["nand_wafer_growth_pct"] == 0.0

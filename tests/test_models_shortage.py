@@ -161,13 +161,20 @@ def test_nand_path():
 
 # --- defaults that are data -----------------------------------------------------------------------------------------
 
-def test_defaults_that_come_from_claims_and_reference_rows():
-    ref = data.reference("shortage_supply").set_index("key")
-    assert DEFAULTS["m15x_k_wpm"] * 1000 == float(ref.loc["m15x.capacity.added", "value"])
-    assert DEFAULTS["yongin_k_wpm"] * 1000 == float(ref.loc["yongin.fab1.capacity", "value"])
-    # over 10 % of Micron's 3.6 m wafers a year: 0.1 x 3.6 m / 12 = 30 k a month
-    share = float(ref.loc["tongluo.share", "value"]) / 100
-    assert DEFAULTS["tongluo_k_wpm"] == pytest.approx(share * data.claim("dram.wafers.micron.2026").value * 1000 / 12)
+def test_fab_capacities_follow_the_rows_they_are_read_from(monkeypatch):
+    """Moving a row of shortage_supply.csv (or the claim) moves the default worked out from it."""
+    ref = data.reference("shortage_supply").copy()
+    for key, value in (("m15x.capacity.added", "40000"), ("yongin.fab1.capacity", "150000"), ("tongluo.share", "20")):
+        ref.loc[ref["key"] == key, "value"] = value
+    claims = data.claims().frame.copy()
+    claims.loc[claims["id"] == "dram.wafers.micron.2026", "value"] = 4.8
+    real = data.reference
+    monkeypatch.setattr(data, "reference", lambda name: ref if name == "shortage_supply" else real(name))
+    monkeypatch.setattr(data, "claims", lambda: type("C", (), {"frame": claims})())
+    d = sm.Params.defaults()
+    assert d["m15x_k_wpm"] == 40.0 and d["yongin_k_wpm"] == 150.0   # wafers a month / 1,000
+    # 20 % of 4.8 m wafers a year = 0.96 m a year = 960 k / 12 months = 80 k a month
+    assert d["tongluo_k_wpm"] == pytest.approx(80.0)
     assert DEFAULTS["taylor_dram_share_pct"] == 0.0
 
 

@@ -128,7 +128,8 @@ def test_shared_quantities_are_declared_once_with_one_range():
                     (theirs.metadata, theirs.description, theirs.default_factory), f"{ch.key}.{p.name} repeats a shared quantity"
                 users[p.name].append(ch.key)
     assert users == {"krw_per_usd": ["hbm_competition", "packaging", "fact_check"], "twd_per_usd": ["packaging", "fact_check"],
-                     "cny_per_usd": ["packaging", "fact_check"], "nand_demand_growth_2027_pct": ["memory_supercycle", "fact_check"]}
+                     "cny_per_usd": ["packaging", "fact_check"], "nand_demand_growth_2027_pct": ["memory_supercycle", "fact_check"],
+                     **{n: ["memory_supercycle", "shortage"] for n in ("qlc_share_2025_pct", "qlc_share_2026_pct", "nand_density_gain_pct")}}
 
 
 def test_a_shared_quantity_is_set_once_for_every_chapter_that_uses_it():
@@ -343,3 +344,14 @@ def test_a_reference_range_default_is_its_midpoint_and_follows_the_table(monkeyp
     real = data.reference
     monkeypatch.setattr(data, "reference", lambda name: hbf if name == "hbf" else real(name))
     assert P.defaults("hbf")["hbf_latency_us"] == 20.0
+
+
+def test_the_overrides_the_front_page_shows_are_accepted():
+    """index.md's example commands name parameters that exist where they say (a shared quantity as
+    shared.NAME): a renamed or moved parameter makes this fail, not the reader's build."""
+    import re
+    text = (P.PARAMS_DIR.parent / "index.md").read_text(encoding="utf-8")
+    sets = re.findall(r"--set (\S+=\S+)", text)
+    assert len(sets) >= 3
+    for s in sets:
+        P.make_plan("base", [s])

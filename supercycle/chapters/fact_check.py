@@ -40,14 +40,16 @@ from supercycle.data import period_bounds
 # --- parameters: declared once (type, default, range, unit, meaning) --------------------
 # The two verdict thresholds decide between consistent, rounding and a gap (see
 # `supercycle.chapters.fact_check.verdict`). The exchange rates (shared.py, from data/reference/fx_rates.csv)
-# and SK hynix's share count (from its market cap, data/reference/ledger_checks.csv) are figures the
-# articles do not give, needed to check the figures they convert. HBF_BASELINES and
-# NAND_DEMAND_GROWTH_2027_CHOICES_PCT are the plausible choices two checks are shown across. Where a default is a data figure its meaning says which
-# (tests/test_ledger.py proves the share count equals it).
+# and SK hynix's shares in issue (market cap over close, data/reference/ledger_checks.csv) are figures the
+# articles do not give, needed to check the figures they convert; both are read from data/ (`{source}`
+# in a meaning names it). HBF_BASELINES and NAND_DEMAND_GROWTH_2027_CHOICES_PCT are the plausible
+# choices two checks are shown across.
 from typing import Literal
 
+from supercycle.chapters import shared
+from supercycle.chapters.hbm_competition import WON_PER_SHARE_PER_TRN_PER_M
 from supercycle.chapters.shared import CnyPerUsd, KrwPerUsd, NandDemandGrowth2027Pct, TwdPerUsd
-from supercycle.declare import ChapterParams, param
+from supercycle.declare import ChapterParams, derived, from_reference, param
 
 GPU_CHOICES = ("H100 SXM", "H200 SXM", "B200", "B300", "Rubin", "MI300X", "MI355X", "MI455X", "TPU7x")
 # The plausible baselines for HBF's "8-16x HBM" when HBF reaches products (late 2027 / early 2028,
@@ -55,9 +57,16 @@ GPU_CHOICES = ("H100 SXM", "H200 SXM", "B200", "B300", "Rubin", "MI300X", "MI355
 # SanDisk's own comparison; B300, Rubin, MI355X and MI455X are what a buyer would set HBF against.
 HBF_BASELINES = ("B200", "B300", "Rubin", "MI355X", "MI455X")
 # Plausible growth of total NAND bit demand in 2027 (per cent), to show the ICMS-share check across
-# choices: flat (what Citi's two shares imply), 10, IDC's 2026 supply growth of about 17 (a proxy
-# from another year), and 25 (a strong AI year). An assumption, not a forecast.
-NAND_DEMAND_GROWTH_2027_CHOICES_PCT = (0.0, 10.0, 17.0, 25.0)
+# choices: flat (what Citi's two shares imply), 10, the shared parameter's default (IDC's 2026 supply
+# growth, a proxy from another year; read from data/claims.csv) and 25 (a strong AI year). 0, 10 and
+# 25 are assumptions, not forecasts.
+NAND_DEMAND_GROWTH_2027_CHOICES_PCT = tuple(sorted(
+    {0.0, 10.0, float(shared.Params.defaults()["nand_demand_growth_2027_pct"]), 25.0}))
+
+
+def _shares_m(cap_krw_trn: float, close_krw: float) -> float:
+    """Shares (millions) as the exchange counts them for market cap: cap / close, to 0.1 million."""
+    return round(cap_krw_trn * WON_PER_SHARE_PER_TRN_PER_M / close_krw, 1)
 
 
 class Params(ChapterParams):
@@ -70,9 +79,11 @@ class Params(ChapterParams):
     krw_per_usd: KrwPerUsd  # shared (supercycle/chapters/shared.py)
     cny_per_usd: CnyPerUsd  # shared (supercycle/chapters/shared.py)
     twd_per_usd: TwdPerUsd  # shared (supercycle/chapters/shared.py)
-    skhynix_shares_m: float = param(728.0, "shares_m",
-        "SK hynix common shares in issue, millions; default = data/reference/ledger_checks.csv: market cap "
-          "202.7487 trn won at the 278,500 won close of 2025-06-24 (728.0 m shares)", ge=500.0, le=1000.0)
+    skhynix_shares_issued_m: float = param(derived(_shares_m,
+            from_reference("ledger_checks", "SK hynix market capitalisation", period="2025-06-24"),
+            from_reference("ledger_checks", "SK hynix share price close", period="2025-06-24")), "shares_m",
+        "SK hynix common shares in issue (treasury shares included), millions; default = market cap over the "
+          "close of the same day, {source}, to 0.1 million", ge=500.0, le=1000.0)
     nand_demand_growth_2027_pct: NandDemandGrowth2027Pct  # shared (supercycle/chapters/shared.py)
     hbf_reference_gpu: Literal[GPU_CHOICES] = param("B200", "",
         "accelerator whose HBM capacity (data/reference/accelerators.csv) the HBF ‘8–16×’ multiple applies to; "

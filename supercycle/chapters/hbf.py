@@ -32,16 +32,18 @@ from supercycle.data import UNIT_TABLE
 
 
 # --- parameters: declared once (type, default, range, unit, meaning) --------------------
-# Defaults that are article figures are read from data/claims.csv (`from_claim`, named in the meaning
-# through `{source}`); reference figures name their row in `meaning` (tests/test_models_hbf.py checks
-# they equal the data). The rest are assumptions and say so.
+# Defaults that are article or reference figures are read from data/ (`from_claim`, `from_reference`,
+# `derived` for one worked out from them), named in the meaning through `{source}`. The rest are
+# assumptions and say so.
 # GB = 1e9 bytes and TB = 1e12 bytes throughout.
 from typing import Literal
 
-from supercycle.declare import ChapterParams, from_claim, from_reference, param
+from supercycle.declare import ChapterParams, derived, from_claim, from_reference, param
 
 MODELS = ("Llama-3.1-8B", "Llama-3.1-70B", "Llama-3.1-405B", "DeepSeek-V3", "Kimi-K2")
 ACCELERATORS = ("H100 SXM", "H200 SXM", "B200", "TPU7x Ironwood")
+TOKENS_PER_K = 1024   # a context length of "128K" is 128 x 1,024 tokens, as models count their context
+GPUS_PER_GRACE = 2    # a GB200 superchip is one Grace CPU and two Blackwell GPUs (72 GPUs, 36 Grace CPUs a rack)
 
 
 class Params(ChapterParams):
@@ -58,8 +60,8 @@ class Params(ChapterParams):
         "activation working set per token in flight, in hidden-size vectors; assumption", ge=1, le=200)
     prefill_chunk_tokens: int = param(8192, "tokens",
         "tokens in flight at once (a prefill chunk), for activations; assumption", ge=1, le=1_000_000)
-    context_tokens: int = param(131072, "tokens",
-        "context length per sequence: 128K = 128 x 1024 tokens, after claim llm.context.length (over 128K)", ge=1024, le=100_000_000)
+    context_tokens: int = param(derived(lambda k: k * TOKENS_PER_K, from_claim("llm.context.length")), "tokens",
+        "context length per sequence: {source} ('over' that many K) x 1,024 tokens", ge=1024, le=100_000_000)
     batch: int = param(8, "sequences",
         "sequences decoded together; assumption", ge=1, le=4096)
     # --- the accelerator --------------------------------------------------------------------
@@ -74,8 +76,9 @@ class Params(ChapterParams):
         "HBF capacity over HBM, low end: {source} (low) = reference hbf.csv 'capacity multiple vs HBM (low)'", ge=1, le=64)
     hbf_multiple_high: float = param(from_claim("hbf.capacity.multiple_vs_hbm", "high"), "x",
         "HBF capacity over HBM, high end: {source} (high) = reference hbf.csv 'capacity multiple vs HBM (high)'", ge=1, le=64)
-    hbf_stacks: int = param(8, "stacks",
-        "HBF stacks per GPU: reference hbf.csv 'GPU capacity with 8 HBF stacks'", ge=1, le=16)
+    hbf_stacks: int = param(derived(lambda gpu_gb, stack_gb: gpu_gb / stack_gb,
+            from_reference("hbf", "GPU capacity with 8 HBF stacks"), from_reference("hbf", "capacity per stack (gen 1)")), "stacks",
+        "HBF stacks per GPU: GPU capacity over capacity per stack, {source}", ge=1, le=16)
     hbf_stack_capacity_gb: float = param(from_reference("hbf", "capacity per stack (gen 1)"), "GB",
         "capacity per HBF stack: {source} (secondary)", ge=16, le=4096)
     hbf_bandwidth: Literal[("same_as_hbm", "per_stack")] = param("same_as_hbm", "",
@@ -100,22 +103,25 @@ class Params(ChapterParams):
     alt_target_step_ms: float = param(50.0, "ms",
         "decode step time the configuration must meet (50 ms = 20 tokens/s per sequence); assumption", ge=1, le=100_000)
     nvl72_rack_usd_m: float = param(from_reference("hbf_alternatives", "GB200 NVL72 rack price"), "USD m",
-        "price of a GB200 NVL72 rack (72 GPUs, 36 Grace CPUs): {source}, the midpoint of 2.0-3.1 (secondary estimates)", ge=1.0, le=6.0)
+        "price of a GB200 NVL72 rack (72 GPUs, 36 Grace CPUs): {source}, the midpoint of its range (secondary estimates)", ge=1.0, le=6.0)
     hbm_usd_per_gb: float = param(from_reference("hbf_alternatives", "HBM3E price per GB"), "USD/GB",
-        "HBM3E price per GB: {source}, the midpoint of 8-15 (secondary estimates; no public price)", ge=2, le=40)
-    hbf_capacity_per_cost: float = param(12.0, "x",
-        "HBF capacity per dollar over HBM's: SanDisk's “8-16x the capacity of HBM at similar cost” (reference hbf.csv, primary), midpoint", ge=1, le=32)
+        "HBM3E price per GB: {source}, the midpoint of its range (secondary estimates; no public price)", ge=2, le=40)
+    hbf_capacity_per_cost: float = param(from_claim("hbf.capacity.multiple_vs_hbm"), "x",
+        "HBF capacity per dollar over HBM's: {source} (the midpoint of its range), the multiple SanDisk gives “at similar cost” (reference hbf.csv, primary)", ge=1, le=32)
     hbf_markup: float = param(1.0, "x",
         "price the buyer pays over the HBF memory's cost (1 = at cost, favourable to HBF; a B200 sells at about 5.5x its modelled cost, reference hbf_alternatives.csv, shown beside); assumption", ge=1, le=10)
-    grace_gb_per_gpu: float = param(240.0, "GB",
-        "Grace LPDDR5X per GPU: 480 GB per Grace CPU shared by two GPUs (reference hbf_alternatives.csv, secondary)", ge=0, le=1000)
-    c2c_tb_s_per_gpu: float = param(0.45, "TB/s",
-        "read bandwidth per GPU from Grace memory: NVLink-C2C 0.9 TB/s bidirectional shared by two GPUs (reference hbf_alternatives.csv); assumption within it", ge=0.05, le=2)
+    grace_gb_per_gpu: float = param(derived(lambda gb: gb / GPUS_PER_GRACE,
+            from_reference("hbf_alternatives", "Grace LPDDR5X per Grace CPU (GB200)")), "GB",
+        "Grace LPDDR5X per GPU: {source} (secondary), one Grace CPU's memory shared by its two GPUs", ge=0, le=1000)
+    c2c_tb_s_per_gpu: float = param(derived(lambda tb_s: tb_s / GPUS_PER_GRACE,
+            from_reference("hbf_alternatives", "NVLink-C2C bandwidth (Grace to GPUs)")), "TB/s",
+        "read bandwidth per GPU from Grace memory: {source} (bidirectional), shared by the two GPUs; "
+          "assumption that each reads half of it", ge=0.05, le=2)
     # --- the market crossover ---------------------------------------------------------------
-    hbm_market_start_usd_bn: float = param(from_reference("market_crosschecks", "HBM market size (TrendForce)", period="2025"), "USD bn",
+    hbm_market_start_usd_bn: float = param(from_reference("market_crosschecks", "HBM market size (TrendForce)"), "USD bn",
         "HBM market in the start year: {source}", ge=1, le=1000)
-    hbm_market_start_year: int = param(2025, "year",
-        "year of the HBM starting size: reference market_crosschecks.csv (TrendForce, 2025)", ge=2020, le=2035)
+    hbm_market_start_year: int = param(from_reference("market_crosschecks", "HBM market size (TrendForce)", value="period"), "year",
+        "year of the HBM starting size: {source}", ge=2020, le=2035)
     hbm_market_cagr_pct: float = param(15.0, "% a year",
         "HBM market growth after the start year; assumption", ge=-20, le=100)
     hbf_market_start_usd_bn: float = param(0.5, "USD bn",

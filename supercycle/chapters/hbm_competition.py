@@ -74,9 +74,9 @@ class Params(ChapterParams):
     samsung_non_operating_krw_trn: float = param(0.0, "krw_trn",
         "Samsung net non-operating items in 2026; default 0 (neutral; Samsung's large cash pile "
           "and equity-method stakes put its 2025 net profit above its operating profit)", ge=-10, le=30)
-    skhynix_shares_m: float = param(from_reference("hbm_competition_financials", "SK hynix shares outstanding"), "shares_m",
+    skhynix_shares_outstanding_m: float = param(from_reference("hbm_competition_financials", "SK hynix shares outstanding"), "shares_m",
         "SK hynix shares outstanding excluding treasury shares (the EPS denominator); default = "
-          "{source} (690.41 m); the ADR figures imply ~725 m", ge=600, le=800)
+          "{source}; the ADR figures imply ~725 m", ge=600, le=800)
     samsung_price_krw: float = param(from_reference("hbm_competition_financials", "Samsung Electronics share price close"), "krw_per_share",
         "Samsung Electronics share price for its P/E; the articles quote none, so the default is "
           "the end-2025 close ({source}), a proxy", ge=30000, le=500000)

@@ -16,8 +16,8 @@ from supercycle import arith
 # --- parameters: declared once (type, default, range, unit, meaning) --------------------
 # A default that is an article or reference figure is read from data/ (`from_claim`, `from_reference`);
 # the meaning names it through `{source}`. Quantities several chapters use come from shared.py.
-from supercycle.chapters.shared import NandDemandGrowth2027Pct
-from supercycle.declare import ChapterParams, from_claim, param
+from supercycle.chapters.shared import NandDemandGrowth2027Pct, NandDensityGainPct, QlcShare2025Pct, QlcShare2026Pct
+from supercycle.declare import ChapterParams, derived, from_claim, param
 
 
 class Params(ChapterParams):
@@ -30,14 +30,14 @@ class Params(ChapterParams):
         "DRAM bits-per-wafer growth 2026 from node migration net of HBM's larger dies; an assumption, not an article figure", ge=-10.0, le=30.0)
     nand_asp_growth_pct: float = param(from_claim("bofa.nand.asp.growth.2026"), "pct",
         "NAND ASP growth 2026 yoy for the scenario model's 'annual ASP' column only (default = {source}: BofA's January view); the headline scenario takes ASP from the chained price path", ge=-50.0, le=150.0)
-    nand_wafer_growth_pct: float = param(-6.18, "pct",
-        "NAND wafer-output growth 2026 yoy; default = Samsung + SK hynix (claims nand.wafers.*: 6.38/6.80 - 1 = -6.18%, the basis chapter 7 uses), others assumed alike", ge=-30.0, le=30.0)
-    qlc_share_2025_pct: float = param(20.0, "pct",
-        "QLC share of NAND wafer output in 2025; an assumption (the article gives no share)", ge=0.0, le=100.0)
-    qlc_share_2026_pct: float = param(30.0, "pct",
-        "QLC share of NAND wafer output in 2026; an assumption (the article gives no share)", ge=0.0, le=100.0)
-    nand_density_gain_pct: float = param(12.0, "pct",
-        "NAND bits-per-wafer growth 2026 from more layers at constant cell type; an assumption", ge=0.0, le=40.0)
+    nand_wafer_growth_pct: float = param(derived(
+            lambda s25, h25, s26, h26: round(float(arith.growth_pct(s25 + h25, s26 + h26)), 2),
+            *(from_claim(f"nand.wafers.{maker}.{year}") for year in (2025, 2026) for maker in ("samsung", "skhynix"))), "pct",
+        "NAND wafer-output growth 2026 yoy; default = Samsung + SK hynix, {source} (the basis chapter 7 uses), "
+          "to 0.01; others assumed alike", ge=-30.0, le=30.0)
+    qlc_share_2025_pct: QlcShare2025Pct  # shared (supercycle/chapters/shared.py)
+    qlc_share_2026_pct: QlcShare2026Pct  # shared (supercycle/chapters/shared.py)
+    nand_density_gain_pct: NandDensityGainPct  # shared (supercycle/chapters/shared.py)
     vr_units_2026: int = param(from_claim("nand.vera_rubin.units.2026"), "units",
         "Vera Rubin NVL144 systems shipped in 2026; default = {source} (Citi's assumption)", ge=0, le=200000)
     vr_units_2027: int = param(from_claim("nand.vera_rubin.units.2027"), "units",

@@ -24,9 +24,21 @@ NandDemandGrowth2027Pct = Annotated[float, param(
     "growth of total NAND demand (bits) 2026 to 2027; default = {source} (IDC's 2026 supply growth, "
     "as a proxy; the article's two ICMS shares imply almost none)", ge=-20.0, le=60.0)]
 
+# The NAND supply model (chapter 1's 2026 growth, which chapter 7 runs for every year to 2030).
+QlcShare2025Pct = Annotated[float, param(20.0, "pct",
+    "QLC share of NAND wafer output in 2025; an assumption (the articles give no share)", ge=0.0, le=100.0)]
+QlcShare2026Pct = Annotated[float, param(30.0, "pct",
+    "QLC share of NAND wafer output in 2026; an assumption (the articles give no share)", ge=0.0, le=100.0)]
+NandDensityGainPct = Annotated[float, param(12.0, "pct",
+    "NAND bits-per-wafer growth a year from more layers at constant cell type (2026 in chapter 1, every year "
+    "in chapter 7); an assumption", ge=0.0, le=40.0)]
+
 
 class Params(ChapterParams):
     krw_per_usd: KrwPerUsd
     twd_per_usd: TwdPerUsd
     cny_per_usd: CnyPerUsd
     nand_demand_growth_2027_pct: NandDemandGrowth2027Pct
+    qlc_share_2025_pct: QlcShare2025Pct
+    qlc_share_2026_pct: QlcShare2026Pct
+    nand_density_gain_pct: NandDensityGainPct

@@ -23,7 +23,23 @@ from supercycle.chapters.memory_supercycle import nand_bit_supply_growth_pct
 # a row of data/reference/shortage_supply.csv (by its `key`), or "assumption". `ge`/`le` are what the
 # model accepts; PLAUSIBLE gives the range each assumption is swept over in the chapter's
 # sensitivity chart, with the reason for its ends.
-from supercycle.declare import ChapterParams, from_claim, from_reference, param
+from supercycle.chapters.shared import NandDensityGainPct, QlcShare2025Pct, QlcShare2026Pct
+from supercycle.declare import ChapterParams, derived, from_claim, from_reference, param
+
+# One k wpm (a thousand wafers a month) is 12,000 wafers a year = 0.012 million wafers a year
+# (the two units' scales, 1e3 and 1e6, from data/units.csv).
+MILLION_WAFERS_PER_YEAR_PER_K_WPM = (UNIT_TABLE["wafers_k_per_month"].scale * 12
+                                     / UNIT_TABLE["wafers_m_per_year"].scale)
+
+
+def _k_wpm(wafers_per_month: float) -> float:
+    """Wafers a month (shortage_supply.csv's unit) in k wafers a month."""
+    return wafers_per_month / UNIT_TABLE["wafers_k_per_month"].scale
+
+
+def _share_of_k_wpm(share_pct: float, wafers_m_per_year: float) -> float:
+    """A share (per cent) of a maker's wafers (millions a year), in k wafers a month."""
+    return share_pct * wafers_m_per_year / 100 / MILLION_WAFERS_PER_YEAR_PER_K_WPM
 
 
 class Params(ChapterParams):
@@ -63,8 +79,8 @@ class Params(ChapterParams):
         "years from first output to full capacity of a new fab; assumption (Yongin: 2027 to 2030 per yongin.fab1.capacity)", ge=0.5, le=5.0)
     fab_delay_years: float = param(0.0, "years",
         "slip of every project not yet producing in 2026 beyond its earliest date; assumption (the dates are 'at the earliest')", ge=0.0, le=3.0)
-    m15x_k_wpm: float = param(50.0, "k wafers/month",
-        "SK hynix M15X capacity; default = reference m15x.capacity.added (50k), between the conflicting 32k and 55-60k", ge=0.0, le=100.0)
+    m15x_k_wpm: float = param(derived(_k_wpm, from_reference("shortage_supply", "m15x.capacity.added", column="key")), "k wafers/month",
+        "SK hynix M15X capacity; default = {source}, between two conflicting reports (the ends of its sensitivity range)", ge=0.0, le=100.0)
     p4_years_after_2027: float = param(0.5, "years",
         "Samsung P4 (new DRAM phase) first output, in years after 1 January 2027; claim dram.fab.samsung.p4.start (2027 at the earliest) "
           "with reference p4.full_operation (end-2026 build) plus tool-in: mid-2027", ge=0.0, le=4.0)
@@ -72,10 +88,12 @@ class Params(ChapterParams):
         "capacity of that P4 DRAM phase; assumption sized on reference p4.1c_line.capacity (30-40k)", ge=0.0, le=150.0)
     yongin_years_after_2027: float = param(0.75, "years",
         "SK hynix Yongin fab 1 first output, in years after 1 January 2027; reference yongin.fab1.cleanroom (cleanroom 2027-03, tools from 2027Q2)", ge=0.0, le=4.0)
-    yongin_k_wpm: float = param(200.0, "k wafers/month",
-        "Yongin fab 1 capacity at full ramp; reference yongin.fab1.capacity (200k by 2030, weak secondary source)", ge=0.0, le=300.0)
-    tongluo_k_wpm: float = param(30.0, "k wafers/month",
-        "Micron Tongluo (ex-PSMC) capacity; derived: over 10% (tongluo.share) of Micron's 3.6 m wafers a year (claim dram.wafers.micron.2026) / 12", ge=0.0, le=100.0)
+    yongin_k_wpm: float = param(derived(_k_wpm, from_reference("shortage_supply", "yongin.fab1.capacity", column="key")), "k wafers/month",
+        "Yongin fab 1 capacity at full ramp; default = {source} (by 2030, weak secondary source)", ge=0.0, le=300.0)
+    tongluo_k_wpm: float = param(derived(_share_of_k_wpm, from_reference("shortage_supply", "tongluo.share", column="key"),
+                                         from_claim("dram.wafers.micron.2026")), "k wafers/month",
+        "Micron Tongluo (ex-PSMC) capacity; default = the share ('over', a lower bound) of Micron's wafers a year, "
+          "{source}, a month", ge=0.0, le=100.0)
     idaho_k_wpm: float = param(30.0, "k wafers/month",
         "Micron Idaho 1 capacity (first output mid-2027, micron.idaho1.first_output); assumption: one new-fab phase, like M15X's first 32-35k", ge=0.0, le=150.0)
     taylor_dram_share_pct: float = param(0.0, "pct",
@@ -83,12 +101,9 @@ class Params(ChapterParams):
     # --- NAND ------------------------------------------------------------------------------------------
     nand_wafer_growth_later_pct: float = param(2.0, "pct",
         "NAND wafer growth a year from 2027; assumption (2026: Samsung + SK hynix cut, claims nand.wafers.*)", ge=-20.0, le=20.0)
-    nand_density_gain_pct: float = param(12.0, "pct",
-        "NAND bits-per-wafer growth a year from more layers at constant cell type; assumption, as chapter 1's default", ge=0.0, le=40.0)
-    qlc_share_2025_pct: float = param(20.0, "pct",
-        "QLC share of NAND wafer output 2025; assumption, as chapter 1's default", ge=0.0, le=100.0)
-    qlc_share_2026_pct: float = param(30.0, "pct",
-        "QLC share of NAND wafer output 2026; assumption, as chapter 1's default", ge=0.0, le=100.0)
+    nand_density_gain_pct: NandDensityGainPct  # shared (supercycle/chapters/shared.py)
+    qlc_share_2025_pct: QlcShare2025Pct  # shared (supercycle/chapters/shared.py)
+    qlc_share_2026_pct: QlcShare2026Pct  # shared (supercycle/chapters/shared.py)
     qlc_share_step_pp: float = param(5.0, "pp",
         "rise of the QLC share a year after 2026; assumption", ge=0.0, le=30.0)
     nand_sufficiency_2025_pct: float = param(100.0, "pct",
@@ -132,12 +147,6 @@ PLAUSIBLE: dict[str, tuple[float, float, str]] = {
     "tongluo_k_wpm": (30.0, 45.0, "over 10% of Micron's capacity"),
     "idaho_k_wpm": (15.0, 60.0, "a small to a large first phase"),
 }
-
-
-# One k wpm (a thousand wafers a month) is 12,000 wafers a year = 0.012 million wafers a year
-# (the two units' scales, 1e3 and 1e6, from data/units.csv).
-MILLION_WAFERS_PER_YEAR_PER_K_WPM = (UNIT_TABLE["wafers_k_per_month"].scale * 12
-                                     / UNIT_TABLE["wafers_m_per_year"].scale)
 
 
 # --- DRAM bits from wafers ------------------------------------------------------------------------
