@@ -191,7 +191,7 @@ def share_pct(part, whole):
 def implied_rate(amount_from, amount_to):
     """The exchange rate, in units of `to` per unit of `from`, that converting `amount_from` into
     `amount_to` used: amount_to / amount_from (12.9 bn USD stated as 19,000 bn KRW: 1,472.9 KRW per USD).
-    Both amounts in the same scale (convert with `supercycle.units.money` first)."""
+    Both amounts in the same scale (convert with `supercycle.data.money` first)."""
     amount_from, amount_to = _lift(amount_from, amount_to)
     _positive("the amount converted", amount_from)
     return amount_to / amount_from

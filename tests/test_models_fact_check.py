@@ -125,5 +125,5 @@ def test_count_errors_collapses_duplicates():
 
 
 def test_the_hbm_share_model_lives_in_chapter_2_only():
-    # one function for one figure: the ledger uses models.hbm_competition.hbm_share_next
+    # one function for one figure: the ledger uses supercycle.chapters.hbm_competition.hbm_share_next
     assert not hasattr(fc, "hbm_share_next")

@@ -73,7 +73,7 @@ def test_capacity_path_and_extension():
 
 # --- currency -------------------------------------------------------------------------------
 
-FX = m.FxTable.from_params(usd_krw=1500, usd_twd=30, usd_cny=7.5)
+FX = m.FxTable.from_params(krw_per_usd=1500, twd_per_usd=30, cny_per_usd=7.5)
 
 
 def test_conversion_to_usd_by_hand():

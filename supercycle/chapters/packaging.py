@@ -192,8 +192,8 @@ class FxTable:
         object.__setattr__(self, "per_usd", rates)
 
     @classmethod
-    def from_params(cls, usd_krw: float, usd_twd: float, usd_cny: float) -> "FxTable":
-        return cls({"KRW": usd_krw, "TWD": usd_twd, "CNY": usd_cny})
+    def from_params(cls, krw_per_usd: float, twd_per_usd: float, cny_per_usd: float) -> "FxTable":
+        return cls({"KRW": krw_per_usd, "TWD": twd_per_usd, "CNY": cny_per_usd})
 
     def rate(self, ccy: str, per: str = "USD") -> float:
         """Units of `ccy` per one unit of `per` (a cross rate through the dollar)."""
