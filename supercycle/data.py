@@ -516,10 +516,15 @@ def validate_reference(df: pd.DataFrame, name: str, file: str | None = None) -> 
     return df
 
 
-@lru_cache(maxsize=None)
 def reference(name: str) -> pd.DataFrame:
     """A reference table from data/reference/<name>.csv, validated (`validate_reference`). Every
-    column stays text, values as written; use `split_range` for "55-60"."""
+    column stays text, values as written; use `split_range` for "55-60". Each call gets its own
+    copy of the (cached) table, so a caller that changes it changes no one else's."""
+    return _reference(name).copy()
+
+
+@lru_cache(maxsize=None)
+def _reference(name: str) -> pd.DataFrame:
     path = DATA_DIR / "reference" / f"{name}.csv"
     df = _read_csv(path, ["source", "source_kind"])
     return validate_reference(df, name, path.relative_to(ROOT).as_posix())

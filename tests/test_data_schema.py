@@ -453,3 +453,13 @@ def test_no_code_parses_a_note_for_figures():
     bad = [f"{where}: {line.strip()}" for where, line in _code_lines()
            if note.search(line) and parse.search(line) and not any(t in line for t in NOTE_TEMPLATE_LINES)]
     assert not bad, "\n".join(bad)
+
+
+def test_a_chapter_that_changes_a_reference_table_changes_no_one_elses():
+    """`reference()` is cached; a caller that edits its frame in place (chapter 1 turns price_path's
+    columns into floats and adds one) must not change what the next caller reads."""
+    first = sd.reference("fx_rates")
+    first["per_usd"] = "changed"
+    first["extra"] = 1
+    again = sd.reference("fx_rates")
+    assert "extra" not in again.columns and "changed" not in set(again["per_usd"])
