@@ -50,10 +50,6 @@ class Interval:
         """A range with its midpoint: span(55, 60) = Interval(55, 57.5, 60)."""
         return cls(low, (low + high) / 2, high)
 
-    @property
-    def is_point(self) -> bool:
-        return self.low == self.high
-
     def _combine(self, other, op) -> "Interval":
         o = Interval.of(other)
         corners = [op(a, b) for a in (self.low, self.high) for b in (o.low, o.high)]
