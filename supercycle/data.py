@@ -456,6 +456,7 @@ REFERENCE_NUMBERS: dict[str, tuple[str, ...]] = {
                      "bf16_dense_tflops", "fp8_dense_tflops"),
     "market_crosschecks": ("share_samsung_pct", "share_sk_hynix_pct", "share_micron_pct",
                            "share_sk_group_pct", "prior_value", "memory_growth_over_pct"),
+    "hbf": ("compared_hbm_gb",),
 }
 REFERENCE_PERIODS: dict[str, tuple[str, ...]] = {
     "market_crosschecks": ("prior_period",),

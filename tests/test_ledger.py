@@ -422,8 +422,7 @@ def test_defaults_that_are_data_equal_the_data():
     assert p["skhynix_shares_m"].default == pytest.approx(shares_m, abs=0.05)
     # the default GPU is the one SanDisk compares its 4 TB with ("compared with 192 GB of HBM")
     hbf = data.reference("hbf")
-    note = hbf[hbf["item"].str.startswith("GPU capacity with 8 HBF stacks")].iloc[0]["note"]
-    gb = float(re.search(r"(\d+) GB", note).group(1))
+    gb = float(hbf[hbf["item"].str.startswith("GPU capacity with 8 HBF stacks")].iloc[0]["compared_hbm_gb"])
     acc = data.reference("accelerators")
     row = acc[acc["part"].str.startswith(p["hbf_reference_gpu"].default)]
     assert len(row) == 1 and float(row.iloc[0]["hbm_capacity_gb"]) == gb

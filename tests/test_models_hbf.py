@@ -232,7 +232,7 @@ def test_defaults_equal_their_data():
     assert d["hbm_market_start_year"] == int(hbm["period"])
     assert d["context_tokens"] == data.claim("llm.context.length").value * 1024
     # the HBM the reference compares with (192 GB) is the default accelerator's
-    compared = float(re.search(r"compared with (\d+) GB", _ref("hbf", "GPU capacity with 8 HBF stacks")["note"]).group(1))
+    compared = float(_ref("hbf", "GPU capacity with 8 HBF stacks")["compared_hbm_gb"])
     acc = data.reference("accelerators").set_index("part")
     assert float(acc.loc[d["accelerator"], "hbm_capacity_gb"]) == compared
     assert data.claim("hbf.hbf1.layers").value == float(_ref("hbf", "core dies per stack (gen 1)")["value"])
