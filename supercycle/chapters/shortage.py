@@ -159,10 +159,10 @@ def dram_bit_supply(wafers, bits_per_wafer_index, hbm_share_pct, trade_ratio):
             * hbm_bit_factor(hbm_share_pct, trade_ratio))
 
 
-def implied_trade_ratio(hbm_wafer_share_pct, hbm_bit_share_pct_):
+def implied_trade_ratio(hbm_wafer_share_pct, hbm_bit_share_pct):
     """The trade ratio implied by HBM's share of wafers (h) and of bits (b): r = h(1-b) / (b(1-h))."""
     h = np.asarray(hbm_wafer_share_pct, dtype=float) / 100.0
-    b = np.asarray(hbm_bit_share_pct_, dtype=float) / 100.0
+    b = np.asarray(hbm_bit_share_pct, dtype=float) / 100.0
     return h * (1.0 - b) / (b * (1.0 - h))
 
 
