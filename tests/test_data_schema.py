@@ -364,8 +364,7 @@ def load_reference(path, name):
 @pytest.mark.parametrize("path", REFERENCE, ids=lambda p: p.stem)
 def test_reference_file_carries_its_origin(path):
     df = sd.reference(path.stem)
-    assert {"producer", "accessed"} <= set(df.columns)
-    assert "url" in df.columns or df["source"].str.startswith("http").all()
+    assert {"producer", "url", "accessed"} <= set(df.columns)
     assert (df["producer"].str.strip() != "").all()
 
 
@@ -375,6 +374,8 @@ def test_reference_file_carries_its_origin(path):
     ("market_crosschecks", "share_sk_group_pct"), ("market_crosschecks", "prior_value"),
     ("accelerators", "bandwidth_tb_s_other"), ("hbf", "first_devices_period"),
     ("hbm_tam", "vendor"), ("shortage_supply", "other_value"),
+    # every file names its page in `url` (price_path and shortage_supply once kept it in `source`)
+    ("price_path", "url"), ("shortage_supply", "url"),
 ])
 def test_reference_file_without_a_required_column_is_named(tmp_path, name, drop):
     path = write_reference(tmp_path / f"{name}.csv", reference_rows(name), drop=(drop,))
@@ -383,12 +384,12 @@ def test_reference_file_without_a_required_column_is_named(tmp_path, name, drop)
     assert str(e.value) == f"{path}, column '{drop}': missing column"
 
 
-def test_a_url_may_sit_in_source_only_where_there_is_no_url_column(tmp_path):
-    # shortage_supply keeps its URL in `source`; a row whose source is a name is refused
+def test_a_url_column_holding_a_name_is_refused(tmp_path):
+    # the outlet's name belongs in `source`; `url` is the page
     rows = reference_rows("shortage_supply")
-    rows[1]["source"] = "Business Insider"
+    rows[1]["url"] = "Business Insider"
     path = write_reference(tmp_path / "shortage_supply.csv", rows)
-    with pytest.raises(DataError, match=rf"^{path}, row 2, column 'source': 'Business Insider' is not a URL"):
+    with pytest.raises(DataError, match=rf"^{path}, row 2, column 'url': 'Business Insider' is not a URL"):
         load_reference(path, "shortage_supply")
 
 
