@@ -50,10 +50,6 @@ class Interval:
         """A range with its midpoint: span(55, 60) = Interval(55, 57.5, 60)."""
         return cls(low, (low + high) / 2, high)
 
-    @property
-    def is_point(self) -> bool:
-        return self.low == self.high
-
     def _combine(self, other, op) -> "Interval":
         o = Interval.of(other)
         corners = [op(a, b) for a in (self.low, self.high) for b in (o.low, o.high)]
@@ -191,7 +187,7 @@ def share_pct(part, whole):
 def implied_rate(amount_from, amount_to):
     """The exchange rate, in units of `to` per unit of `from`, that converting `amount_from` into
     `amount_to` used: amount_to / amount_from (12.9 bn USD stated as 19,000 bn KRW: 1,472.9 KRW per USD).
-    Both amounts in the same scale (convert with `supercycle.units.money` first)."""
+    Both amounts in the same scale (convert with `supercycle.data.money` first)."""
     amount_from, amount_to = _lift(amount_from, amount_to)
     _positive("the amount converted", amount_from)
     return amount_to / amount_from

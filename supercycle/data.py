@@ -456,6 +456,7 @@ REFERENCE_NUMBERS: dict[str, tuple[str, ...]] = {
                      "bf16_dense_tflops", "fp8_dense_tflops"),
     "market_crosschecks": ("share_samsung_pct", "share_sk_hynix_pct", "share_micron_pct",
                            "share_sk_group_pct", "prior_value", "memory_growth_over_pct"),
+    "hbf": ("compared_hbm_gb",),
 }
 REFERENCE_PERIODS: dict[str, tuple[str, ...]] = {
     "market_crosschecks": ("prior_period",),
@@ -470,10 +471,9 @@ REFERENCE_TEXT: dict[str, tuple[str, ...]] = {
 }
 # Origin of every row, as OWID's snapshot metadata gives it for a file: who produced the figure,
 # the page it was read from, and when it was read (besides `source`, the outlet as cited, and
-# `source_kind`, primary or secondary). A URL is `url`, or `source` itself where a file keeps the
-# URL there; an origin that is not known says so ("unknown: <why>"), and one that does not apply
-# says that ("none: <why>"), rather than being left empty.
-ORIGIN_COLUMNS = ("source", "source_kind", "producer", "accessed")
+# `source_kind`, primary or secondary). The page is `url`; an origin that is not known says so
+# ("unknown: <why>"), and one that does not apply says that ("none: <why>"), rather than being left empty.
+ORIGIN_COLUMNS = ("source", "source_kind", "producer", "url", "accessed")
 _URL = re.compile(r"https?://[^\s;]+(?:\s*;\s*https?://[^\s;]+)*")
 _UNSTATED = re.compile(r"(?:unknown|none): \S.*")
 _ACCESSED = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?")
@@ -489,7 +489,6 @@ def validate_reference(df: pd.DataFrame, name: str, file: str | None = None) -> 
     for col in (*ORIGIN_COLUMNS, *numbers, *ranges, *periods, *REFERENCE_TEXT.get(name, ())):
         if col not in df.columns:
             _fail(file, None, col, "missing column")
-    url_col = "url" if "url" in df.columns else "source"
     for i, r in enumerate(df.to_dict("records"), start=1):
         if r["source_kind"] not in ("primary", "secondary"):
             _fail(file, i, "source_kind", f"'{r['source_kind']}' is not primary or secondary")
@@ -497,10 +496,10 @@ def validate_reference(df: pd.DataFrame, name: str, file: str | None = None) -> 
             t = r[col].strip()
             if not t or (re.match(r"(?:unknown|none)\b", t, re.I) and not _UNSTATED.fullmatch(t)):
                 _fail(file, i, col, f"'{t}' says nothing (write 'unknown: <why>' if it is not known)")
-        u = r[url_col].strip()
-        if not (_URL.fullmatch(u) or (url_col == "url" and _UNSTATED.fullmatch(u))):
-            _fail(file, i, url_col, f"'{u[:60]}' is not a URL (http...; several joined by ';')"
-                  + (" nor 'unknown: <why>' / 'none: <why>'" if url_col == "url" else ""))
+        u = r["url"].strip()
+        if not (_URL.fullmatch(u) or _UNSTATED.fullmatch(u)):
+            _fail(file, i, "url", f"'{u[:60]}' is not a URL (http...; several joined by ';')"
+                  " nor 'unknown: <why>' / 'none: <why>'")
         if not _ACCESSED.fullmatch(r["accessed"].strip()):
             _fail(file, i, "accessed", f"'{r['accessed']}' is not a date (YYYY-MM-DD or YYYY-MM)")
         for col in numbers:
@@ -516,10 +515,15 @@ def validate_reference(df: pd.DataFrame, name: str, file: str | None = None) -> 
     return df
 
 
-@lru_cache(maxsize=None)
 def reference(name: str) -> pd.DataFrame:
     """A reference table from data/reference/<name>.csv, validated (`validate_reference`). Every
-    column stays text, values as written; use `split_range` for "55-60"."""
+    column stays text, values as written; use `split_range` for "55-60". Each call gets its own
+    copy of the (cached) table, so a caller that changes it changes no one else's."""
+    return _reference(name).copy()
+
+
+@lru_cache(maxsize=None)
+def _reference(name: str) -> pd.DataFrame:
     path = DATA_DIR / "reference" / f"{name}.csv"
     df = _read_csv(path, ["source", "source_kind"])
     return validate_reference(df, name, path.relative_to(ROOT).as_posix())

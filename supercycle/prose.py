@@ -7,12 +7,13 @@ A chapter calls these instead of defining its own copy. Claims are read through
 from __future__ import annotations
 
 import math
+import re
 from functools import lru_cache
 from typing import Any, Iterable
 
 import pandas as pd
 
-from . import ROOT
+from . import ROOT, numerals
 from .data import DATA_DIR, _read_csv, claim, period_bounds, split_period
 
 SEED_PATH = ROOT.parent / "shared" / "seeds" / "000_2f3a88b6c6dd3952.txt"
@@ -76,16 +77,39 @@ def context_quote(cid: str) -> str:
         raise KeyError(f"no row '{cid}' in data/article_context.csv") from None
 
 
+# 約 (about) up to four characters before a figure (約, 約合, 約為, 大約需要額外, 約新台幣 40 億), 左右
+# up to four after it (30%左右, 2038年左右, 一半左右), with no other number or clause in between.
+_ABOUT_BEFORE = re.compile(r"約[^\d,，。;；()（）]{0,4}$")
+_ABOUT_AFTER = re.compile(r"[^\d,，。;；()（）]{0,4}?左右")
+
+
+def about(c: Any) -> bool:
+    """Whether the article marks the claim's figure as approximate: 約 just before it or 左右 just
+    after it in the claim's quote (verbatim). Only the claim's own figure counts: in
+    '19 兆韓元(約合 129 億美元)' the 129 is about, the 19 is not. A claim whose quote states no number
+    equal to its figure (a date) is not 'about'."""
+    quote = numerals.normalise(c.quote)
+    try:
+        raws = [abs(numerals.to_raw(x, c.unit)) for x in (c.value, c.low, c.high) if not math.isnan(x)]
+    except ValueError:
+        return False
+    for q in numerals.quantities(quote):
+        if any(numerals.same(r, v) for r in raws for v in q.values()):
+            if _ABOUT_BEFORE.search(quote[:q.start]) or _ABOUT_AFTER.match(quote[q.start + len(q.text):]):
+                return True
+    return False
+
+
 def bound(c: Any) -> str:
     """How a claim states its figure: 'range', 'more than' (a lower bound), 'less than' (an upper
-    bound), 'about' (a single figure its quote marks 約 or 左右) or 'stated'."""
+    bound), 'about' (a single figure its quote marks 約 or 左右, `about`) or 'stated'."""
     if c.is_range:
         return "range"
     if not math.isnan(c.low):
         return "more than"
     if not math.isnan(c.high):
         return "less than"
-    return "about" if "約" in c.quote or "左右" in c.quote else "stated"
+    return "about" if about(c) else "stated"
 
 
 def period_text(period: str) -> str:

@@ -91,13 +91,6 @@ def snapshot(project: Path) -> dict[str, bytes]:
     return {str(p.relative_to(project)): p.read_bytes() for p in files if p.is_file()}
 
 
-def notebook_text(path: Path) -> str:
-    """A notebook's text, for comparing two builds byte for byte. No chapter carries live
-    measurements (chapter 5 reads data/measurements/streamdq_cpu.json, written on purpose by
-    `python -m supercycle measure`), so every output must be identical."""
-    return path.read_text(encoding="utf-8")
-
-
 @pytest.fixture
 def project(tmp_path) -> Path:
     return copy_project(tmp_path)

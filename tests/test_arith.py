@@ -169,7 +169,7 @@ def test_interval_arithmetic_keeps_midpoint_and_ends():
 def test_interval_span_and_point():
     # 55-60: midpoint 57.5
     assert Interval.span(55, 60) == Interval(55, 57.5, 60)
-    assert Interval.point(3).is_point and not Interval.span(1, 2).is_point
+    assert Interval.point(3) == Interval(3, 3, 3)
     assert Interval.of(Interval.point(1)) == Interval.point(1)
 
 

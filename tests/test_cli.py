@@ -22,7 +22,7 @@ from supercycle.build import run as B
 from supercycle.build.params import make_plan
 from supercycle.build.registry import CHAPTERS
 
-from conftest import notebook_text, cli, fake_site, kill_tree, run, snapshot
+from conftest import cli, fake_site, kill_tree, run, snapshot
 
 
 def _first_param(kind: str):
@@ -211,17 +211,14 @@ def test_two_default_builds_give_identical_notebooks(project):
         runs.append({p.name: p.read_bytes() for p in sorted((project / "chapters").glob("*.ipynb"))})
     assert runs[0].keys() == runs[1].keys() and runs[0]
     for name in runs[0]:
-        a = project / "chapters" / name
         text0 = runs[0][name].decode()
         for bad, why in [(str(project), "an absolute path"), ("start_time", "a papermill timestamp"),
                          ("end_time", "a papermill timestamp")]:
             assert bad not in text0, f"{name} holds {why}"
         assert not re.search(r" at 0x[0-9a-f]{6,}", text0), f"{name} holds a memory address"
-        if runs[0][name] != runs[1][name]:
-            # only measurement cells may differ
-            tmp0 = project / f"_run0_{name}"
-            tmp0.write_bytes(runs[0][name])
-            assert notebook_text(tmp0) == notebook_text(a), f"{name} differs between two builds"
+        # no chapter carries a live measurement (chapter 5 reads data/measurements/streamdq_cpu.json,
+        # written on purpose by `python -m supercycle measure`): two builds write the same bytes
+        assert runs[0][name] == runs[1][name], f"{name} differs between two builds"
 
 
 def test_changing_one_parameter_reexecutes_that_chapter_only(project):

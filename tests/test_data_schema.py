@@ -9,6 +9,7 @@ import re
 from datetime import date
 import math
 import os
+from pathlib import Path
 
 import pandas as pd
 
@@ -363,8 +364,7 @@ def load_reference(path, name):
 @pytest.mark.parametrize("path", REFERENCE, ids=lambda p: p.stem)
 def test_reference_file_carries_its_origin(path):
     df = sd.reference(path.stem)
-    assert {"producer", "accessed"} <= set(df.columns)
-    assert "url" in df.columns or df["source"].str.startswith("http").all()
+    assert {"producer", "url", "accessed"} <= set(df.columns)
     assert (df["producer"].str.strip() != "").all()
 
 
@@ -374,6 +374,8 @@ def test_reference_file_carries_its_origin(path):
     ("market_crosschecks", "share_sk_group_pct"), ("market_crosschecks", "prior_value"),
     ("accelerators", "bandwidth_tb_s_other"), ("hbf", "first_devices_period"),
     ("hbm_tam", "vendor"), ("shortage_supply", "other_value"),
+    # every file names its page in `url` (price_path and shortage_supply once kept it in `source`)
+    ("price_path", "url"), ("shortage_supply", "url"),
 ])
 def test_reference_file_without_a_required_column_is_named(tmp_path, name, drop):
     path = write_reference(tmp_path / f"{name}.csv", reference_rows(name), drop=(drop,))
@@ -382,12 +384,12 @@ def test_reference_file_without_a_required_column_is_named(tmp_path, name, drop)
     assert str(e.value) == f"{path}, column '{drop}': missing column"
 
 
-def test_a_url_may_sit_in_source_only_where_there_is_no_url_column(tmp_path):
-    # shortage_supply keeps its URL in `source`; a row whose source is a name is refused
+def test_a_url_column_holding_a_name_is_refused(tmp_path):
+    # the outlet's name belongs in `source`; `url` is the page
     rows = reference_rows("shortage_supply")
-    rows[1]["source"] = "Business Insider"
+    rows[1]["url"] = "Business Insider"
     path = write_reference(tmp_path / "shortage_supply.csv", rows)
-    with pytest.raises(DataError, match=rf"^{path}, row 2, column 'source': 'Business Insider' is not a URL"):
+    with pytest.raises(DataError, match=rf"^{path}, row 2, column 'url': 'Business Insider' is not a URL"):
         load_reference(path, "shortage_supply")
 
 
@@ -428,8 +430,13 @@ def test_an_unknown_origin_is_accepted_when_it_says_why(tmp_path):
 # --- no code reads figures out of notes ---------------------------------------------------------------
 
 def _code_lines():
+    """Every line of code: the package, the tests (but this file, whose check names the patterns it
+    looks for) and the notebooks' code cells."""
     import json
-    for path in sorted((ROOT / "supercycle").rglob("*.py")):
+    files = sorted((ROOT / "supercycle").rglob("*.py")) + sorted((ROOT / "tests").rglob("*.py"))
+    for path in files:
+        if path.resolve() == Path(__file__).resolve():
+            continue
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             yield f"{path.relative_to(ROOT)}:{n}", line
     for path in sorted((ROOT / "chapters").glob("*.ipynb")):
@@ -440,16 +447,57 @@ def _code_lines():
                     yield f"{path.relative_to(ROOT)} cell {i}", line
 
 
-# The packaging ledger's notes hold `{claim_id}` placeholders (documented in data/README.md; no digit of
-# their own, tests/test_models_packaging.py): a template, not a figure hidden in prose.
-NOTE_TEMPLATE_LINES = ("NOTE_FIELD.findall(inv.note)",)
+# Documented exceptions (data/README.md). The packaging ledger's notes hold `{claim_id}` placeholders
+# (no digit of their own, tests/test_models_packaging.py): a template, not a figure hidden in prose.
+# A claim's note starting `derived:` marks a figure the text states in words, exempt from the
+# quote-agreement check: a flag, not a figure.
+NOTE_TEMPLATE_LINES = ("NOTE_FIELD.findall(inv.note)", 'NOTE_FIELD.sub("", note)',
+                       "startswith(DERIVED)", 'startswith("derived:")')
+# Reading a note: a regular expression or a split on a line that names it; a test of its text
+# (`note.startswith("約")`, `str(c.note).find(...)`, `"約" in c.note`, `"約" in r["note"]`).
+NOTE_PARSE = re.compile(r"\bre\.\w+\(|\.findall\(|\.search\(|\.extract\(|\.split\(|\.finditer\(")
+NOTE_TEST = re.compile(r"\bnote\b.{0,25}?\.(?:str\.)?(?:startswith|endswith|find|rfind|index|count|contains|match|fullmatch)\("
+                       r"""|\bin\s+[\w.]*(?:\[\s*["']note["']\s*\]|\bnote\b)""")
+
+
+def _reads_a_note(line: str) -> bool:
+    return bool(re.search(r"\bnote\b", line) and (NOTE_PARSE.search(line) or NOTE_TEST.search(line))
+                and not any(t in line for t in NOTE_TEMPLATE_LINES))
 
 
 def test_no_code_parses_a_note_for_figures():
-    """A figure a chapter needs is a column (supercycle.data.REFERENCE_*), never parsed out of a `note`
-    with a regular expression or a split: that is how a prose edit silently changed a number."""
-    parse = re.compile(r"\bre\.\w+\(|\.findall\(|\.search\(|\.extract\(|\.split\(|\.finditer\(")
-    note = re.compile(r"\bnote\b")
-    bad = [f"{where}: {line.strip()}" for where, line in _code_lines()
-           if note.search(line) and parse.search(line) and not any(t in line for t in NOTE_TEMPLATE_LINES)]
+    """A figure a chapter or a test needs is a column (supercycle.data.REFERENCE_*), and whether the
+    article says 'about' is read from the verbatim quote (supercycle.prose.about), never out of a
+    `note` with a regular expression, a split or a test of its text: that is how a prose edit
+    silently changed a number."""
+    bad = [f"{where}: {line.strip()}" for where, line in _code_lines() if _reads_a_note(line)]
     assert not bad, "\n".join(bad)
+
+
+@pytest.mark.parametrize("line", [
+    'gb = float(re.search(r"(\\d+) GB", note).group(1))',
+    'if not bound and str(getattr(c, "note", "") or "").startswith("約"):',
+    'return ("about " if "約" in c.note else "") + c.text()',
+    'about = "約" in row["note"]',
+    'flags = df["note"].str.contains("約")',
+])
+def test_the_note_check_catches_each_way_of_reading_a_note(line):
+    # the first three are lines this check missed before (tests/test_ledger.py, packaging.py, chapter 5)
+    assert _reads_a_note(line)
+
+
+def test_the_note_check_passes_code_that_only_carries_a_note():
+    for line in ['table(REF[[k for k in REF.index if k.startswith("cycle.")]][["item", "note"]])',
+                 'for note in _table("packaging_investments.csv")["note"]:',
+                 'row.update(note=render_note(inv.note, has))']:
+        assert not _reads_a_note(line), line
+
+
+def test_a_chapter_that_changes_a_reference_table_changes_no_one_elses():
+    """`reference()` is cached; a caller that edits its frame in place (chapter 1 turns price_path's
+    columns into floats and adds one) must not change what the next caller reads."""
+    first = sd.reference("fx_rates")
+    first["per_usd"] = "changed"
+    first["extra"] = 1
+    again = sd.reference("fx_rates")
+    assert "extra" not in again.columns and "changed" not in set(again["per_usd"])

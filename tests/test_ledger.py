@@ -431,8 +431,7 @@ def test_the_default_gpu_is_the_one_sandisk_compares_with():
     p = {x.name: x for x in chapter("fact_check").params}
     # the default GPU is the one SanDisk compares its 4 TB with ("compared with 192 GB of HBM")
     hbf = data.reference("hbf")
-    note = hbf[hbf["item"].str.startswith("GPU capacity with 8 HBF stacks")].iloc[0]["note"]
-    gb = float(re.search(r"(\d+) GB", note).group(1))
+    gb = float(hbf[hbf["item"].str.startswith("GPU capacity with 8 HBF stacks")].iloc[0]["compared_hbm_gb"])
     acc = data.reference("accelerators")
     row = acc[acc["part"].str.startswith(p["hbf_reference_gpu"].default)]
     assert len(row) == 1 and float(row.iloc[0]["hbm_capacity_gb"]) == gb

@@ -83,14 +83,6 @@ def test_logical_and_uncheckable():
         fc.verdict(Stated(1), 1.0, consistent_rel_tol=0.1, rounding_rel_tol=0.05)
 
 
-def test_tally_keeps_every_verdict_in_order():
-    t = fc.tally([fc.ROUNDING, fc.CONSISTENT, fc.ROUNDING])
-    assert list(t) == list(fc.VERDICTS)
-    assert t[fc.ROUNDING] == 2 and t[fc.CONSISTENT] == 1 and t[fc.CONFLICT] == 0
-    with pytest.raises(ValueError):
-        fc.tally(["fine"])
-
-
 def test_classify_by_hand():
     C = fc.classify
     assert C(fc.CONSISTENT) == fc.HOLDS and C(fc.ROUNDING) == fc.ROUNDS
@@ -125,5 +117,5 @@ def test_count_errors_collapses_duplicates():
 
 
 def test_the_hbm_share_model_lives_in_chapter_2_only():
-    # one function for one figure: the ledger uses models.hbm_competition.hbm_share_next
+    # one function for one figure: the ledger uses supercycle.chapters.hbm_competition.hbm_share_next
     assert not hasattr(fc, "hbm_share_next")

@@ -133,19 +133,6 @@ def test_share_count_band_brackets_the_point():
     assert lo < m.share_count_m(17.4, 2.4) < hi
 
 
-def test_market_cap_and_earnings():
-    # 500,000 won x 800 m shares = 4e14 won = 400 trn; at P/E 8 -> 50 trn of earnings
-    cap = m.market_cap_krw_trn(500_000, 800)
-    assert cap == pytest.approx(400)
-    assert m.implied_earnings(cap, 8) == pytest.approx(50)
-
-
-def test_pe_discount():
-    # 7 against 28: 1 - 0.25 = 75% below
-    assert m.pe_discount_pct(7, 28) == pytest.approx(75)
-    assert m.pe_discount_pct(30, 20) == pytest.approx(-50)   # above the benchmark -> negative
-
-
 # --- timeline ------------------------------------------------------------------------------------
 
 

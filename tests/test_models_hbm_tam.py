@@ -36,12 +36,6 @@ def test_market_refuses_nonsense():
         m.market_usd_bn(100, 10, 8, 30, 10, utilisation=0)
 
 
-def test_annual_wafers_average_of_start_and_end():
-    # (80 + 120) / 2 = 100k a month; x 12 = 1,200k; x 0.9 = 1,080k
-    assert m.annual_wafers_k(80, 120, 0.9) == pytest.approx(1080)
-    assert m.annual_wafers_k(50, 50) == pytest.approx(600)
-
-
 def test_year_average_on_each_end():
     r = {2025: (70, 90), 2026: (115, 130)}
     assert m.year_average_k(r, 2026, "mid") == pytest.approx((80 + 122.5) / 2)  # 101.25
@@ -92,13 +86,13 @@ def test_mix_must_sum_to_one():
         m.market_mix(100, [])
 
 
-def test_two_class_mix_and_with_share():
+def test_two_class_mix():
     old = {"packages_per_wafer": 16, "stacks_per_package": 8, "gb_per_stack": 24, "usd_per_gb": 10}
     new = {"packages_per_wafer": 6, "stacks_per_package": 8, "gb_per_stack": 36, "usd_per_gb": 15}
     mix = m.two_class_mix(0.5, old, new, "A", "B")
     assert mix == (A, B)
-    # all on A: 1,200k x 16 = 19.2m packages; x 8 x 24 GB = 3,686.4m GB; x USD 10 = USD 36.864 bn
-    assert m.market_mix(100, m.with_share(mix, "A", 1.0)) == pytest.approx(36.864)
+    # no wafers on the new class, all on A: 1,200k x 16 = 19.2m packages; x 8 x 24 GB = 3,686.4m GB; x USD 10 = USD 36.864 bn
+    assert m.market_mix(100, m.two_class_mix(0.0, old, new, "A", "B")) == pytest.approx(36.864)
     with pytest.raises(ValueError):
         m.two_class_mix(1.5, old, new)
 

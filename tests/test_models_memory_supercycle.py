@@ -256,9 +256,7 @@ def test_breakeven_rest_qoq():
     assert np.isnan(m.breakeven_rest_qoq_pct([0, 0, 0], 100, -80))
 
 
-def test_revenue_from_asp_and_run_rate():
-    # 100 x 1.5 x 1.1 = 165
-    assert m.revenue_from_asp_pct(50, 10, 100) == pytest.approx(165.0)
+def test_run_rate_growth():
     # 2025 quarters 10, 20, 30, 40 = 100; 2026 Q1 = 50, flat -> 200: +100 %
     assert m.run_rate_growth_pct([10, 20, 30, 40], 50) == pytest.approx(100.0)
     # with -50 % a quarter after Q1: 50 + 25 + 12.5 + 6.25 = 93.75 -> -6.25 %

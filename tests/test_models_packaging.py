@@ -13,8 +13,8 @@ from supercycle.chapters import packaging as m
 NAN = math.nan
 
 
-def claim(cid="x", value=NAN, unit="usd_bn", low=NAN, high=NAN, period="", metric="m"):
-    return SimpleNamespace(id=cid, value=value, unit=unit, low=low, high=high, period=period, metric=metric)
+def claim(cid="x", value=NAN, unit="usd_bn", low=NAN, high=NAN, period="", metric="m", quote=""):
+    return SimpleNamespace(id=cid, value=value, unit=unit, low=low, high=high, period=period, metric=metric, quote=quote)
 
 
 # --- compound growth ------------------------------------------------------------------------
@@ -73,7 +73,7 @@ def test_capacity_path_and_extension():
 
 # --- currency -------------------------------------------------------------------------------
 
-FX = m.FxTable.from_params(usd_krw=1500, usd_twd=30, usd_cny=7.5)
+FX = m.FxTable.from_params(krw_per_usd=1500, twd_per_usd=30, cny_per_usd=7.5)
 
 
 def test_conversion_to_usd_by_hand():
@@ -172,14 +172,17 @@ def test_ledger_bounds_and_missing_amounts():
 
 
 def test_amount_text_says_about_for_yue():
-    # 約 (about) in the claim's note: 'about TWD 4 bn'; a bound keeps its own word; no note, no 'about'
+    # 約 (about) at the figure in the claim's quote: 'about TWD 4 bn'; a bound keeps its own word;
+    # 約 at another figure (the dollar conversion) gives no 'about' to the won amount
     c = claim("k", 4, "twd_bn")
-    c.note = "約 (about) 40億 = 4 bn TWD"
+    c.quote = "追加約新台幣 40 億元投資"
     assert m.amount_text(c) == "about TWD 4 bn"
     capped = claim("f", 2.1, "cny_bn", high=2.1)
-    capped.note = "約 (about)"
+    capped.quote = "最多約 21 億元"
     assert m.amount_text(capped) == "up to CNY 2.1 bn"
-    assert m.amount_text(claim("s", 19, "krw_trn")) == "KRW 19 trn"
+    won = claim("s", 19, "krw_trn")
+    won.quote = "將投資 19 兆韓元(約合 129 億美元)"
+    assert m.amount_text(won) == "KRW 19 trn"
 
 
 # --- the real data: defaults tied to their sources, every ledger id present -------------------

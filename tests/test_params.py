@@ -205,9 +205,9 @@ def test_override_syntax():
 
 
 def test_slugs_are_stable_readable_and_distinct():
-    a = P.slug("bull", [("hbf", "context_k", 128.0), ("packaging", "usd_twd", 32.5)])
-    b = P.slug("bull", [("packaging", "usd_twd", 32.5), ("hbf", "context_k", 128.0)])
-    assert a == b == "bull__hbf.context_k-128.0__packaging.usd_twd-32.5"
+    a = P.slug("bull", [("hbf", "context_tokens", 65536), ("shared", "twd_per_usd", 32.5)])
+    b = P.slug("bull", [("shared", "twd_per_usd", 32.5), ("hbf", "context_tokens", 65536)])
+    assert a == b == "bull__hbf.context_tokens-65536__shared.twd_per_usd-32.5"
     assert P.slug("base", [("hbf", "model", "llama-70b")]) == "base__hbf.model-llama-70b"
     assert P.slug("bull", []) == "bull"
     long = P.slug("base", [("c", f"p{i}", float(i)) for i in range(20)])

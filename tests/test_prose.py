@@ -44,8 +44,9 @@ def test_seed_quotes_are_verbatim_slices():
         prose.seed_quote("a sentence no article has", "。")
 
 
-def _c(value=NAN, low=NAN, high=NAN, quote=""):
-    return SimpleNamespace(value=value, low=low, high=high, quote=quote, is_range=not (math.isnan(low) or math.isnan(high)))
+def _c(value=NAN, low=NAN, high=NAN, quote="", unit="pct"):
+    return SimpleNamespace(value=value, low=low, high=high, quote=quote, unit=unit,
+                           is_range=not (math.isnan(low) or math.isnan(high)))
 
 
 def test_bound_words():
@@ -55,6 +56,24 @@ def test_bound_words():
     assert prose.bound(_c(70, quote="約70%")) == "about"
     assert prose.bound(_c(70, quote="70%左右")) == "about"
     assert prose.bound(_c(70, quote="70%")) == "stated"
+
+
+def test_about_is_read_at_the_claims_own_figure():
+    # the articles' own wordings (data/claims.csv quotes)
+    assert prose.about(_c(50, quote="兩家公司的市場份額合計約為50%"))
+    assert prose.about(_c(1152, quote="每台伺服器系統大約需要額外1152TB的固態硬碟", unit="tb"))
+    assert prose.about(_c(4, quote="追加約新台幣 40 億元投資", unit="twd_bn"))
+    assert prose.about(_c(2038, quote="到2038年左右,HBF市場將超過HBM市場", unit="year"))
+    assert prose.about(_c(50, quote="只能取得所需DRAM的一半左右"))
+    # 約 belongs to the conversion, not to the won figure: 19 trn is stated, 12.9 bn is about
+    quote = "將投資 19 兆韓元(約合 129 億美元)在韓國清州市建設"
+    assert not prose.about(_c(19, quote=quote, unit="krw_trn"))
+    assert prose.about(_c(12.9, quote=quote, unit="usd_bn"))
+    # 約 before another figure of the sentence: 759 is stated, the 5% growth is about
+    assert not prose.about(_c(7.59, quote="較2025年的759萬片增長約5%", unit="wafers_m_per_year"))
+    assert prose.about(_c(5, quote="較2025年的759萬片增長約5%"))
+    # no number equal to the figure in the quote: not 'about'
+    assert not prose.about(_c(60, quote="約70%"))
 
 
 def test_period_text():

@@ -211,15 +211,6 @@ def verdict(stated: Stated | None, recomputed, *, compare: str = "equal", on_gap
     return Result(OVERSTATED if gap > 0 else UNDERSTATED, gap, mid)
 
 
-def tally(verdicts) -> dict[str, int]:
-    """Count verdicts in the fixed order of VERDICTS (zeros kept, so a chart has every bar)."""
-    verdicts = list(verdicts)
-    unknown = set(verdicts) - set(VERDICTS)
-    if unknown:
-        raise ValueError(f"unknown verdicts: {sorted(unknown)}")
-    return {v: verdicts.count(v) for v in VERDICTS}
-
-
 # --- classes: what a verdict means for the article ------------------------------------------------
 
 HOLDS = "holds"

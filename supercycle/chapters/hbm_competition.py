@@ -236,25 +236,6 @@ def share_count_band_m(adr_shares_m: float, adr_pct_of_shares: float,
     return lo, hi
 
 
-def market_cap_krw_trn(share_price_krw: float, shares_m: float) -> float:
-    """Market capitalisation in trillions of won: price x shares."""
-    return share_price_krw * shares_m * UNIT_TABLE["shares_m"].scale / UNIT_TABLE["krw_trn"].scale
-
-
-def pe_discount_pct(pe: float, benchmark_pe: float) -> float:
-    """How far a P/E sits below a benchmark's, in per cent of the benchmark (positive = cheaper)."""
-    if benchmark_pe <= 0:
-        raise ValueError("benchmark P/E must be positive")
-    return (1 - pe / benchmark_pe) * 100
-
-
-def implied_earnings(market_cap: float, pe: float) -> float:
-    """Earnings a market value implies at a P/E (same currency unit as market_cap)."""
-    if pe <= 0:
-        raise ValueError("P/E must be positive")
-    return market_cap / pe
-
-
 # --- timeline --------------------------------------------------------------------------------
 
 def timeline(frame: pd.DataFrame, first_year: int = 2025, last_year: int = 2030) -> pd.DataFrame:

@@ -35,7 +35,7 @@ Example (chapter 2)::
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
 import pandas as pd
@@ -81,16 +81,6 @@ def year_average_k(ranges: Mapping[int, tuple[float, float]], year: int, which: 
     if year - 1 not in ranges or year not in ranges:
         raise KeyError(f"need year-end capacity for {year - 1} and {year}; have {sorted(ranges)}")
     return (pick(*ranges[year - 1], which) + pick(*ranges[year], which)) / 2
-
-
-def annual_wafers_k(start_k_per_month: float, end_k_per_month: float, utilisation: float = 1.0) -> float:
-    """Good wafers in a year (thousands) from the capacity at its start and end (thousand a month):
-    (start + end) / 2 x 12 x utilisation."""
-    if start_k_per_month < 0 or end_k_per_month < 0:
-        raise ValueError("capacity cannot be negative")
-    if not 0 < utilisation <= 1:
-        raise ValueError(f"utilisation is a fraction in (0, 1], got {utilisation}")
-    return (start_k_per_month + end_k_per_month) / 2 * 12 * utilisation
 
 
 def market_usd_bn(cowos_wafers_k_per_month: float, packages_per_wafer: float, stacks_per_package: float,
@@ -205,19 +195,6 @@ def end_capacity_for_uplift(start_k: float, end_k: float, uplift_pct: float) -> 
 
     Output is proportional to (start + end) / 2, so the new end is end + uplift x (start + end)."""
     return end_k + uplift_pct / 100 * (start_k + end_k)
-
-
-def with_share(mix: Iterable[Product], name: str, share: float) -> tuple[Product, ...]:
-    """The mix with product `name` at `share` of wafers and the others rescaled to fill the rest."""
-    mix = check_mix(mix)
-    others = sum(p.wafer_share for p in mix if p.name != name)
-    out = []
-    for p in mix:
-        if p.name == name:
-            out.append(replace(p, wafer_share=share))
-        else:
-            out.append(replace(p, wafer_share=(1 - share) * (p.wafer_share / others if others else 0)))
-    return check_mix(out)
 
 
 # The chain's parameters as chapter 4 declares them (supercycle/chapters/packaging.py).

@@ -222,7 +222,7 @@ VALUE_SHARE_25 = {"Counterpoint, 2025Q3": ("HBM vendor share SK hynix (Counterpo
 
 
 def _share(x, hbm_growth_pct: float, vendor_share_change_pct: float = 0.0) -> float:
-    """Chapter 2's model (models.hbm_competition.hbm_share_next) from JPMorgan's 2025 share, with
+    """Chapter 2's model (supercycle.chapters.hbm_competition.hbm_share_next) from JPMorgan's 2025 share, with
     SK hynix's total sales growing as BofA's DRAM revenue (a proxy: SK hynix also sells NAND)."""
     return hbmc.hbm_share_next(x.c(HBM_25).mid, hbm_growth_pct, x.c(DRAM_REV).mid,
                                vendor_share_change_pct=vendor_share_change_pct)
@@ -277,7 +277,7 @@ GB_PER_TB = hbfm.GB_PER_TB
 
 def hbf_needed(x, part: str) -> float:
     """The multiple of an accelerator's HBM that the claimed GPU capacity (4 TB) is: chapter 3's
-    `models.hbf.multiple_by_baseline` (HBF alone) on binary units."""
+    `supercycle.chapters.hbf.multiple_by_baseline` (HBF alone) on binary units."""
     return hbfm.multiple_by_baseline(x.c("hbf.capacity.gpu").mid * GB_PER_TB, {part: gpu_hbm_gb(x, part)})[part]
 
 

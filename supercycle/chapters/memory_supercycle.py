@@ -293,11 +293,6 @@ def breakeven_rest_qoq_pct(prev_q2_q4_qoq_pct, q1_qoq_pct, target_growth_pct, lo
     return (a + b) / 2.0
 
 
-def revenue_from_asp_pct(asp_growth_pct, bit_growth_pct, base_revenue):
-    """Revenue after ASP and bit growth: base x (1 + ASP growth)(1 + bit growth)."""
-    return np.asarray(base_revenue, dtype=float) * (1.0 + arith.compound_pct(asp_growth_pct, bit_growth_pct) / 100.0)
-
-
 def run_rate_growth_pct(quarterly_prev, next_q1_revenue, rest_qoq_pct=0.0):
     """Growth of next year's revenue over the sum of this year's four quarters, when next year's Q1
     revenue is `next_q1_revenue` and each later quarter changes by `rest_qoq_pct`."""

@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable, Mapping
 import pandas as pd
 
 from supercycle import arith
+from supercycle.prose import about
 from supercycle.data import MONEY_UNITS, UNIT_TABLE, money, period_bounds as data_period_bounds
 
 
@@ -192,8 +193,8 @@ class FxTable:
         object.__setattr__(self, "per_usd", rates)
 
     @classmethod
-    def from_params(cls, usd_krw: float, usd_twd: float, usd_cny: float) -> "FxTable":
-        return cls({"KRW": usd_krw, "TWD": usd_twd, "CNY": usd_cny})
+    def from_params(cls, krw_per_usd: float, twd_per_usd: float, cny_per_usd: float) -> "FxTable":
+        return cls({"KRW": krw_per_usd, "TWD": twd_per_usd, "CNY": cny_per_usd})
 
     def rate(self, ccy: str, per: str = "USD") -> float:
         """Units of `ccy` per one unit of `per` (a cross rate through the dollar)."""
@@ -327,11 +328,11 @@ _CAPACITY_CONTEXT = {"x": " Zhunan AP6", "count": " (count)", "sqm": " clean roo
 
 def amount_text(c: Any) -> str:
     """'KRW 19 trn', 'over USD 5 bn', 'up to CNY 2.1 bn', 'about TWD 4 bn': an amount in its original
-    currency. 'about' when the article says 約 (the claim's note starts with '約 (about)')."""
+    currency. 'about' when the article says 約 or 左右 of this figure (`supercycle.prose.about`)."""
     ccy = MONEY_UNITS[c.unit][0]
     bound = "over " if not math.isnan(c.low) and math.isnan(c.high) else (
         "up to " if not math.isnan(c.high) and math.isnan(c.low) else "")
-    if not bound and str(getattr(c, "note", "") or "").startswith("約"):
+    if not bound and about(c):
         bound = "about "
     return f"{bound}{ccy} {c.value:,.4g}{UNIT_TABLE[c.unit].symbol}"
 

@@ -168,17 +168,10 @@ def dram_bit_supply(wafers, bits_per_wafer_index, hbm_share_pct, trade_ratio):
             * hbm_bit_factor(hbm_share_pct, trade_ratio))
 
 
-def hbm_bit_share_pct(hbm_wafer_share_pct, trade_ratio):
-    """HBM's share of DRAM bits, given its share of wafer starts and the trade ratio."""
-    h = np.asarray(hbm_wafer_share_pct, dtype=float) / 100.0
-    r = np.asarray(trade_ratio, dtype=float)
-    return (h / r) / ((1.0 - h) + h / r) * 100.0
-
-
-def implied_trade_ratio(hbm_wafer_share_pct, hbm_bit_share_pct_):
+def implied_trade_ratio(hbm_wafer_share_pct, hbm_bit_share_pct):
     """The trade ratio implied by HBM's share of wafers (h) and of bits (b): r = h(1-b) / (b(1-h))."""
     h = np.asarray(hbm_wafer_share_pct, dtype=float) / 100.0
-    b = np.asarray(hbm_bit_share_pct_, dtype=float) / 100.0
+    b = np.asarray(hbm_bit_share_pct, dtype=float) / 100.0
     return h * (1.0 - b) / (b * (1.0 - h))
 
 
@@ -364,11 +357,6 @@ def growth_crossover_year(path: dict, from_year: int = 2027):
     ok = (np.nan_to_num(np.asarray(path["supply_growth_pct"]), nan=-1e9)
           > np.asarray(path["demand_growth_pct"])) & (y >= from_year)
     return first_year(y, ok)
-
-
-def year_label(year, horizon: int = YEARS[-1]) -> str:
-    """A year for prose: '2028', or 'after 2030' when the horizon passes without it."""
-    return f"after {horizon}" if year is None else f"{int(year)}"
 
 
 def steady_supply_growth_pct(base_wafer_growth_pct, bpw_growth_later_pct):
