@@ -214,9 +214,10 @@ def make_baseline(dest: Path) -> None:
     cfg["execute"].setdefault("timeout", 600)  # the 30 s default would fail a slow cell, not time it
     cfg_path.write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True), encoding="utf-8")
     # The same offline Vega files the real build writes (untimed; the real build's time includes them).
-    subprocess.run([str(dest / ".venv" / "bin" / "python"), "-c",
-                    "from pathlib import Path; from supercycle.build.site import write_static; "
-                    "write_static(Path('_static'), cache_dir=None)"], cwd=dest, check=True)
+    from supercycle.build.site import bundle_source, setup_source
+    (dest / "_static").mkdir(exist_ok=True)
+    (dest / "_static" / "vega-bundle.js").write_text(bundle_source(), encoding="utf-8")
+    (dest / "_static" / "vega-setup.js").write_text(setup_source(), encoding="utf-8")
 
 
 def timed(cmd: list[str], cwd: Path, label: str, pythonpath: Path | None = None) -> float:

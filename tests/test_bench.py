@@ -107,3 +107,16 @@ def test_first_param_skips_chapters_without_parameters():
     assert bench.first_param([Ch("none", ()), Ch("two", (a, b))]) == ("two", a)
     with pytest.raises(SystemExit):
         bench.first_param([Ch("none", ())])
+
+
+def test_baseline_copy_executes_itself_and_has_the_offline_chart_scripts(tmp_path):
+    """The baseline copy's Jupyter Book executes every notebook, and its pages find the same
+    offline Vega files the real build writes (a rename in supercycle.build.site broke this once,
+    unseen until the benchmark ran)."""
+    import yaml
+    (tmp_path / "_config.yml").write_text("title: t\nexecute:\n  execute_notebooks: 'off'\n", encoding="utf-8")
+    bench.make_baseline(tmp_path)
+    assert yaml.safe_load((tmp_path / "_config.yml").read_text())["execute"]["execute_notebooks"] == "force"
+    bundle = (tmp_path / "_static" / "vega-bundle.js").read_text(encoding="utf-8")
+    assert "vegaEmbed" in bundle and len(bundle) > 100_000
+    assert (tmp_path / "_static" / "vega-setup.js").read_text(encoding="utf-8").strip()
