@@ -128,3 +128,16 @@ def test_load_average_is_recorded_with_the_machine():
     v = measure.load_1min()
     assert v is None or (isinstance(v, float) and v >= 0)
     assert "load_1min" in measure.machine_info()
+
+
+def test_busy_and_overlap_by_hand():
+    from supercycle.chapters.streamdq_measure import Result
+    base = dict(rows=1, cols=1, group=1, repeats=1, machine="m", bytes={}, max_abs_error=0.0,
+                seconds={"a": 1.0, "b": 1.2, "c": 2.0})
+    # a: 0.9-1.1, b: 1.05-1.3 overlap (1.05 <= 1.1); c: 1.8-2.2 overlaps neither
+    q1, q3 = {"a": 0.9, "b": 1.05, "c": 1.8}, {"a": 1.1, "b": 1.3, "c": 2.2}
+    r = Result(**base, q1=q1, q3=q3, info={"load_1min": 14.8, "cores": 2})
+    assert r.busy is True and r.ranges_overlap("a", "b") and r.ranges_overlap("b", "a")
+    assert not r.ranges_overlap("a", "c") and not r.ranges_overlap("c", "b")
+    assert Result(**base, info={"load_1min": 1.4, "cores": 2}).busy is False
+    assert Result(**base, info={"cores": 2}).busy is None

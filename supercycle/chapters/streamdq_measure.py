@@ -222,6 +222,18 @@ class Result:
         d, g = self.seconds["dequant"], self.seconds["gemv_dequantized"]
         return d / (d + g)
 
+    @property
+    def busy(self) -> bool | None:
+        """Whether other work shared the machine: a 1-minute load average above the core count
+        (None if the load was not recorded)."""
+        load, n = self.info.get("load_1min"), self.info.get("cores")
+        return None if load is None or not n else load > n
+
+    def ranges_overlap(self, a: str, b: str) -> bool:
+        """Whether the interquartile ranges of two steps overlap."""
+        return self.q1.get(a, self.seconds[a]) <= self.q3.get(b, self.seconds[b]) and \
+            self.q1.get(b, self.seconds[b]) <= self.q3.get(a, self.seconds[a])
+
     def table(self):
         import pandas as pd
         rows = []
