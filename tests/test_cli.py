@@ -147,6 +147,8 @@ def test_a_notebook_outside_the_table_of_contents_is_an_error(project):
     # listed, but without its parameter declaration supercycle/chapters/extra.py
     res = cli(project, "build", "--no-site", timeout=120)
     assert res.returncode == 2 and "supercycle/chapters/extra.py" in res.stderr, res.stderr
+    res = cli(project, "params", timeout=120)  # listing the parameters says the same, no traceback
+    assert res.returncode == 2 and "supercycle/chapters/extra.py" in res.stderr and "Traceback" not in res.stderr, res.stderr
     extra.unlink()  # listed, but no file at all
     res = cli(project, "build", "--no-site", timeout=120)
     assert res.returncode == 2 and "_toc.yml lists chapters/99_extra" in res.stderr, res.stderr

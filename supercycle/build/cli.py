@@ -74,14 +74,14 @@ def _main(argv: list[str] | None) -> int:
         return import_module(module).main(argv[1:]) or 0
     args = parser().parse_args(argv)
     try:
-        if args.command == "params":
-            print(describe(args.chapter))  # a chapter, `shared`, or every one
-            return 0
         problems = check_layout()
         if problems:
             print(f"supercycle: error: {problems[0]}" + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""),
                   file=sys.stderr)
             return 2
+        if args.command == "params":
+            print(describe(args.chapter))  # a chapter, `shared`, or every one
+            return 0
         key = find_chapter(args.chapter).key if args.command == "run" else None
         plan = make_plan(args.scenario, args.sets, chapter_key=key)
     except ParamError as exc:
