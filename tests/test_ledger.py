@@ -13,7 +13,7 @@ from supercycle.build.registry import chapter
 from supercycle.chapters import fact_check as fc
 from supercycle.build.params import defaults
 
-SEED = ROOT.parent / "shared" / "seeds" / "000_2f3a88b6c6dd3952.txt"
+from supercycle.prose import SEED_PATH as SEED  # the one place that names the seed
 DEFAULTS = SimpleNamespace(**defaults("fact_check"))
 
 

@@ -225,7 +225,7 @@ def test_article_context_quotes_are_verbatim_from_their_article():
     import os
     from pathlib import Path
     from supercycle import ROOT
-    seed = ROOT.parent / "shared" / "seeds" / "000_2f3a88b6c6dd3952.txt"
+    from supercycle.prose import SEED_PATH as seed
     if not seed.exists():
         if os.environ.get("CI") == "true":
             pytest.fail(f"{seed} is missing")
